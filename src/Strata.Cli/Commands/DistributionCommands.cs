@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>The distribution commands. Each area registers its commands here and keeps their logic in its own project.</summary>
+public static class DistributionCommands
+{
+    public static void Register(RootCommand root, GlobalOptions globals)
+    {
+        _ = root;
+        _ = globals;
+    }
+}

@@ -1,0 +1,3 @@
+using Strata.Cli;
+
+return await StrataCli.RunAsync(args).ConfigureAwait(false);
