@@ -22,6 +22,12 @@ public sealed partial class StrataEngine
     /// <summary><c>docker import</c>.</summary>
     public ImageImporter ImageImporter => new(Content, Images);
 
+    /// <summary><c>save</c>: docker-archive / oci-archive writer.</summary>
+    public Strata.Storage.Images.Archives.ImageArchiveWriter ImageArchiveWriter => new(Images, Content);
+
+    /// <summary><c>load</c>: docker-archive / oci-archive reader.</summary>
+    public Strata.Storage.Images.Archives.ImageArchiveLoader ImageArchiveLoader => new(Content, Images);
+
     // The snapshotter and layer codec come from the layers area once it lands.
     private Strata.Storage.Snapshots.ISnapshotter? ImageSnapshotter() => null;
 

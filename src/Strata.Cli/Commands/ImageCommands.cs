@@ -15,6 +15,8 @@ public static class ImageCommands
         root.Subcommands.Add(RemoveCommand.Create(globals, "rmi"));
         root.Subcommands.Add(InspectCommand.Create(globals, "Return low-level information on images"));
         root.Subcommands.Add(HistoryCommand.Create(globals));
+        root.Subcommands.Add(SaveCommand.Create(globals));
+        root.Subcommands.Add(LoadCommand.Create(globals));
 
         var image = new Command("image", "Manage images");
         image.Subcommands.Add(ImportCommand.Create(globals));
@@ -23,6 +25,8 @@ public static class ImageCommands
         image.Subcommands.Add(RemoveCommand.Create(globals, "rm"));
         image.Subcommands.Add(InspectCommand.Create(globals, "Display detailed information on one or more images"));
         image.Subcommands.Add(HistoryCommand.Create(globals));
+        image.Subcommands.Add(SaveCommand.Create(globals));
+        image.Subcommands.Add(LoadCommand.Create(globals));
         root.Subcommands.Add(image);
     }
 }
