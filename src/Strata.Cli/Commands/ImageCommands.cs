@@ -27,6 +27,7 @@ public static class ImageCommands
         image.Subcommands.Add(HistoryCommand.Create(globals));
         image.Subcommands.Add(SaveCommand.Create(globals));
         image.Subcommands.Add(LoadCommand.Create(globals));
+        image.Subcommands.Add(AnalyzeCommand.Create(globals));
         root.Subcommands.Add(image);
     }
 }
