@@ -105,6 +105,9 @@ public static class ImageInspectView
         return doc;
     }
 
+    /// <summary><c>2 hours ago</c>, or <c>N/A</c> for an image without a creation time (as docker prints it).</summary>
+    public static string Ago(DateTimeOffset t) => t <= DateTimeOffset.UnixEpoch ? "N/A" : Strata.Cli.Output.Humanize.Ago(t);
+
     /// <summary>RFC 3339 with nanoseconds in UTC, as Go marshals time.Time.</summary>
     public static string Time(DateTimeOffset t) =>
         t == DateTimeOffset.UnixEpoch ? "0001-01-01T00:00:00Z" : t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);

@@ -67,7 +67,7 @@ public static class ListCommand
                 : new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
             foreach (var r in rows)
             {
-                var created = Humanize.Ago(r.Image.Created);
+                var created = ImageInspectView.Ago(r.Image.Created);
                 var size = Humanize.Size(r.Image.Size);
                 if (showDigests)
                 {
@@ -157,7 +157,7 @@ public static class ListCommand
     {
         ["Containers"] = "N/A",
         ["CreatedAt"] = r.Image.Created.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", CultureInfo.InvariantCulture),
-        ["CreatedSince"] = Humanize.Ago(r.Image.Created),
+        ["CreatedSince"] = ImageInspectView.Ago(r.Image.Created),
         ["Digest"] = r.Digest,
         ["ID"] = id(r.Image.Id),
         ["Repository"] = r.Repository,
