@@ -164,7 +164,7 @@ public sealed partial class ImageStore
     /// </summary>
     private async Task RemoveUnusedSnapshotsAsync(IReadOnlyList<Digest> chains, CancellationToken cancellationToken)
     {
-        if (_snapshots is null || chains.Count == 0)
+        if (chains.Count == 0 || await SnapshotsAsync(cancellationToken).ConfigureAwait(false) is not { } snapshots)
         {
             return;
         }
@@ -192,9 +192,9 @@ public sealed partial class ImageStore
 
             try
             {
-                if (await _snapshots.StatAsync(key, cancellationToken).ConfigureAwait(false) is not null)
+                if (await snapshots.StatAsync(key, cancellationToken).ConfigureAwait(false) is not null)
                 {
-                    await _snapshots.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+                    await snapshots.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (StrataException e) when (e.Kind is ErrorKind.FailedPrecondition or ErrorKind.NotFound or ErrorKind.Conflict)

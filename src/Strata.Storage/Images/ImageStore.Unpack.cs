@@ -12,7 +12,8 @@ public sealed partial class ImageStore
     public async Task<string?> UnpackAsync(ImageRecord image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (_snapshots is null || _applier is null)
+        var snapshots = await SnapshotsAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshots is null || _applier is null)
         {
             throw StrataException.Precondition("UNPACK_UNAVAILABLE", "this store has no snapshotter to unpack images into");
         }
@@ -22,10 +23,10 @@ public sealed partial class ImageStore
         foreach (var layer in layers)
         {
             var key = layer.ChainId.ToString();
-            var info = await _snapshots.StatAsync(key, cancellationToken).ConfigureAwait(false);
+            var info = await snapshots.StatAsync(key, cancellationToken).ConfigureAwait(false);
             if (info is null || info.Kind != SnapshotKind.Committed)
             {
-                var size = await UnpackLayerAsync(_snapshots, _applier, layer, key, parent, cancellationToken).ConfigureAwait(false);
+                var size = await UnpackLayerAsync(snapshots, _applier, layer, key, parent, cancellationToken).ConfigureAwait(false);
                 if (size is { } s && layer.UncompressedSize != s)
                 {
                     await SetUncompressedSizeAsync(layer.Digest, s, cancellationToken).ConfigureAwait(false);

@@ -20,7 +20,8 @@ public sealed partial class ImageStore : IImageStore
 {
     private readonly MetadataDb _db;
     private readonly IContentStore _content;
-    private readonly ISnapshotter? _snapshots;
+    private readonly Func<CancellationToken, Task<ISnapshotter?>> _snapshotsFactory;
+    private Task<ISnapshotter?>? _snapshotsTask;
     private readonly ILayerApplier? _applier;
     private readonly Func<IEnumerable<IImageUsageCheck>> _usageChecks;
 
@@ -28,17 +29,25 @@ public sealed partial class ImageStore : IImageStore
     /// <param name="applier">The layer codec used to unpack.</param>
     /// <param name="usageChecks">Who may block an image's removal (containers); read at each removal.</param>
     public ImageStore(MetadataDb db, IContentStore content, ISnapshotter? snapshots = null, ILayerApplier? applier = null, Func<IEnumerable<IImageUsageCheck>>? usageChecks = null)
+        : this(db, content, _ => Task.FromResult(snapshots), applier, usageChecks)
+    {
+    }
+
+    /// <param name="snapshots">Creates the snapshotter on first use (choosing a driver may probe the host).</param>
+    public ImageStore(MetadataDb db, IContentStore content, Func<CancellationToken, Task<ISnapshotter?>> snapshots, ILayerApplier? applier = null, Func<IEnumerable<IImageUsageCheck>>? usageChecks = null)
     {
         _db = db;
         _content = content;
-        _snapshots = snapshots;
+        _snapshotsFactory = snapshots;
         _applier = applier;
         _usageChecks = usageChecks ?? (() => []);
     }
 
     public IContentStore Content => _content;
 
-    public ISnapshotter? Snapshots => _snapshots;
+    /// <summary>The snapshotter layers unpack into, created on first use; null when this store has none.</summary>
+    public Task<ISnapshotter?> SnapshotsAsync(CancellationToken cancellationToken = default) =>
+        _snapshotsTask ??= _snapshotsFactory(cancellationToken);
 
     public async Task<ImageRecord> ResolveAsync(string nameOrId, CancellationToken cancellationToken = default) =>
         await TryResolveAsync(nameOrId, cancellationToken).ConfigureAwait(false)

@@ -94,7 +94,7 @@ public sealed class StoreChecker
         // 3. Snapshots: committed layers have their directory; staging snapshots of dead processes go.
         var snapshotsChecked = 0;
         var toUnpack = new Dictionary<Digest, ImageRecord>();
-        if (_images.Snapshots is { } snapshots)
+        if (await _images.SnapshotsAsync(cancellationToken).ConfigureAwait(false) is { } snapshots)
         {
             var all = await snapshots.ListAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var s in all)

@@ -63,7 +63,12 @@ public static class ImageInspectView
         }
 
         var comment = config.Extra is { } extra && extra.TryGetValue("comment", out var ce) && ce.ValueKind == JsonValueKind.String ? ce.GetString() : null;
-        var top = layers.Count > 0 ? engine.Images.Snapshots?.DirectoryOf(layers[^1].ChainId.ToString()) : null;
+        var snapshots = await engine.Images.SnapshotsAsync(cancellationToken);
+        var top = layers.Count > 0 ? snapshots?.DirectoryOf(layers[^1].ChainId.ToString()) : null;
+        if (top is not null && !Directory.Exists(top))
+        {
+            top = null;
+        }
         var doc = new JsonObject
         {
             ["Id"] = image.Id.ToString(),
@@ -81,7 +86,7 @@ public static class ImageInspectView
             ["GraphDriver"] = new JsonObject
             {
                 ["Data"] = top is null ? null : new JsonObject { ["UpperDir"] = top },
-                ["Name"] = engine.Images.Snapshots?.Driver ?? "overlay",
+                ["Name"] = snapshots?.Driver ?? "overlay",
             },
             ["RootFS"] = new JsonObject
             {

@@ -15,6 +15,7 @@ public static class ImportCommand
         var message = new Option<string?>("--message", "-m") { Description = "Set commit message for imported image" };
         var platform = new Option<string?>("--platform") { Description = "Set platform if server is multi-platform capable (os/arch[/variant])" };
         var format = new Option<string?>("--format") { Description = "Manifest format: docker (default) or oci" };
+        var noUnpack = new Option<bool>("--no-unpack") { Description = "Only store the layer blob; unpack on first use" };
         var cmd = new Command("import", "Import the contents from a tarball to create a filesystem image");
         cmd.Arguments.Add(file);
         cmd.Arguments.Add(name);
@@ -22,6 +23,7 @@ public static class ImportCommand
         cmd.Options.Add(message);
         cmd.Options.Add(platform);
         cmd.Options.Add(format);
+        cmd.Options.Add(noUnpack);
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -35,6 +37,11 @@ public static class ImportCommand
             await using var input = path == "-" ? Console.OpenStandardInput() : OpenFile(path);
             var engine = await globals.OpenEngineAsync(parse, ct);
             var image = await engine.ImageImporter.ImportAsync(input, reference, changes, parse.GetValue(message), path, plat, fmt, ct);
+            if (!parse.GetValue(noUnpack))
+            {
+                // As docker and podman do: the layer is ready to run when import returns.
+                await engine.Images.UnpackAsync(image, ct);
+            }
             Console.WriteLine(image.Id.ToString());
             return 0;
         });

@@ -36,7 +36,7 @@ public static class InfoCommand
             {
                 ["ServerVersion"] = SystemCommands.Version,
                 ["DockerRootDir"] = Path.GetFullPath(engine.Root),
-                ["Driver"] = engine.Images.Snapshots?.Driver ?? engine.Options.StorageDriver ?? (OverlaySupported() ? "overlay" : "vfs"),
+                ["Driver"] = (await engine.Images.SnapshotsAsync(ct))?.Driver ?? "none",
                 ["Images"] = images,
                 ["ContentBlobs"] = blobs,
                 ["ContentBytes"] = bytes,

@@ -10,9 +10,11 @@ public static class LoadCommand
     {
         var input = new Option<string?>("--input", "-i") { Description = "Read from tar archive file, instead of STDIN" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress the load output" };
+        var noUnpack = new Option<bool>("--no-unpack") { Description = "Only store the blobs; unpack on first use" };
         var cmd = new Command("load", "Load an image from a tar archive or STDIN");
         cmd.Options.Add(input);
         cmd.Options.Add(quiet);
+        cmd.Options.Add(noUnpack);
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(input);
@@ -31,6 +33,13 @@ public static class LoadCommand
                 ? Console.OpenStandardInput()
                 : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
             var loaded = await engine.ImageArchiveLoader.LoadAsync(stream, ct);
+            if (!parse.GetValue(noUnpack))
+            {
+                foreach (var image in loaded)
+                {
+                    await engine.Images.UnpackAsync(await engine.Images.ResolveAsync(image.Id.ToString(), ct), ct);
+                }
+            }
             if (!parse.GetValue(quiet))
             {
                 foreach (var image in loaded)
