@@ -50,7 +50,7 @@ public sealed class ArchiveTests : IDisposable
 
         var dst = await _dst.OpenAsync();
         var loaded = await new ImageArchiveLoader(_dst.Content, dst).LoadAsync(new MemoryStream(bytes));
-        Assert.Equal([b.Id, c.Id], loaded.Select(l => l.Id).Order());
+        Assert.Equal(new[] { b.Id, c.Id }.Order(), loaded.Select(l => l.Id).Order());
         Assert.Equal(["docker.io/library/base:1", "docker.io/library/child:1"], loaded.SelectMany(l => l.Names).Select(n => n.ToString()).Order());
         var child = await dst.ResolveAsync("child:1");
         Assert.Equal(c.Id, child.Id);
