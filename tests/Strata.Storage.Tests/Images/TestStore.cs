@@ -28,6 +28,17 @@ public sealed class TestStore : IDisposable
         return new ImageStore(db, Content, usageChecks: () => UsageChecks);
     }
 
+    /// <summary>An image store that unpacks into a real snapshotter (<c>overlay</c> or <c>vfs</c>) under the root.</summary>
+    public async Task<ImageStore> OpenWithSnapshotsAsync(string driver)
+    {
+        var db = await MetadataDb.OpenAsync(Path.Combine(Root, "strata.db"), [.. ImageMigrations.All, .. Strata.Storage.Snapshots.SnapshotMigrations.All]);
+        var dir = Path.Combine(Root, "snapshots");
+        Strata.Storage.Snapshots.ISnapshotter snapshots = driver == "overlay"
+            ? new Strata.Storage.Snapshots.OverlaySnapshotter(dir, db)
+            : new Strata.Storage.Snapshots.VfsSnapshotter(dir, db);
+        return new ImageStore(db, Content, snapshots, new LayerApplier(), () => UsageChecks);
+    }
+
     /// <summary>A tar of the given files (path -> content; a null content is a directory; a path ending in .wh.X is a whiteout).</summary>
     public static byte[] Tar(IReadOnlyDictionary<string, byte[]?> files)
     {
