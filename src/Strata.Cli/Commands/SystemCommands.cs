@@ -12,7 +12,6 @@ public static class SystemCommands
 
     public static void Register(RootCommand root, GlobalOptions globals)
     {
-        _ = globals;
         var version = new Command("version", "Show the Strata version information");
         version.SetAction(_ =>
         {
@@ -24,5 +23,13 @@ public static class SystemCommands
             return 0;
         });
         root.Subcommands.Add(version);
+
+        // system df, check and info (image area).
+        var system = new Command("system", "Manage Strata");
+        system.Subcommands.Add(Images.SystemDfCommand.Create(globals));
+        system.Subcommands.Add(Images.SystemCheckCommand.Create(globals));
+        system.Subcommands.Add(Images.InfoCommand.Create(globals));
+        root.Subcommands.Add(system);
+        root.Subcommands.Add(Images.InfoCommand.Create(globals));
     }
 }
