@@ -36,12 +36,11 @@ public sealed partial class StrataEngine
     }
 
     /// <summary>Schema steps of every area; areas add theirs here.</summary>
-    private static IEnumerable<Migration> AllMigrations() => [];
+    private static IEnumerable<Migration> AllMigrations() => [.. SnapshotAreaMigrations()];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>
-    private Task InitializeAreasAsync(CancellationToken cancellationToken)
+    private async Task InitializeAreasAsync(CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
-        return Task.CompletedTask;
+        await InitializeSnapshotsAsync(cancellationToken).ConfigureAwait(false);
     }
 }
