@@ -20,6 +20,11 @@ public sealed partial class StrataEngine
     /// <summary>How layers are applied into this store's snapshots (overlay whiteouts or deletions).</summary>
     public WhiteoutMode LayerWhiteouts => _snapshotter?.LayerWhiteouts ?? WhiteoutMode.Overlay;
 
+    /// <summary>Writes the changes of active snapshot <paramref name="key"/> (a container or build step) as a layer blob.</summary>
+    public Task<LayerDiffResult> DiffSnapshotAsync(string key, Stream output, LayerCompression compression, CancellationToken cancellationToken = default) =>
+        (_snapshotter ?? throw StrataException.Precondition("SNAPSHOTTER_NOT_READY", "the snapshotter is not initialized"))
+            .DiffAsync(key, output, compression, cancellationToken);
+
     /// <summary>Removes snapshot directories and staging snapshots that crashed processes left behind.</summary>
     public Task<int> CleanupSnapshotsAsync(CancellationToken cancellationToken = default) =>
         _snapshotter is null ? Task.FromResult(0) : _snapshotter.CleanupAsync(cancellationToken);

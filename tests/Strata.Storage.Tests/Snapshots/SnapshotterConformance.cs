@@ -189,6 +189,34 @@ public abstract class SnapshotterConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Diff_of_an_active_snapshot_reproduces_what_the_mount_showed()
+    {
+        await CommitLayerAsync("l1", null, ("a", "lower a"), ("c", "lower c"), ("d/x", "x"), ("keep/y", "y"), ("home/u/f", "f"));
+        var rootfs = MountAt(await Snapshotter.PrepareAsync("container", "l1"), "container");
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "a"), "changed");
+        File.Delete(Path.Combine(rootfs, "c"));
+        Directory.Delete(Path.Combine(rootfs, "d"), recursive: true);
+        Directory.CreateDirectory(Path.Combine(rootfs, "d"));
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "d/z"), "z");
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "home/u/g"), "new in a deep dir");
+        var expected = Path.Combine(Base, "expected");
+        await TreeCopier.CopyAsync(rootfs, expected, default);
+        Unmount(rootfs);
+
+        var blob = new MemoryStream();
+        var diff = await Snapshotter.DiffAsync("container", blob, LayerCompression.Gzip);
+
+        var entries = await LayerReader.EnumerateAsync(new MemoryStream(blob.ToArray())).Select(e => e.Path + (e.Whiteout == LayerWhiteout.None ? "" : " " + e.Whiteout)).ToListAsync();
+        Assert.Contains("c File", entries);
+        Assert.Contains("home/u/g", entries);
+        Assert.DoesNotContain("keep/y", entries);
+        var flat = Path.Combine(Base, "flat");
+        await TreeCopier.CopyAsync(Snapshotter.DirectoryOf("l1")!, flat, default);
+        await new LayerApplier().ApplyAsync(new MemoryStream(blob.ToArray()), flat, new LayerApplyOptions { Whiteouts = WhiteoutMode.Delete, ExpectedDigest = diff.Digest });
+        Layers.TreeState.AssertSame(expected, flat);
+    }
+
+    [Fact]
     public async Task Layers_applied_with_the_drivers_whiteout_mode_stack_correctly()
     {
         var applier = new LayerApplier();
