@@ -112,6 +112,36 @@ public abstract class SnapshotterConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Racing_commits_of_the_same_chain_leave_exactly_one_winner()
+    {
+        // Two unpackers of the same layer (as two `strata pull`s would) on separate connections.
+        var keys = Enumerable.Range(0, 6).Select(i => $"unpack-{Environment.ProcessId}-racer{i}").ToList();
+        foreach (var k in keys)
+        {
+            await Snapshotter.PrepareAsync(k, null);
+            await File.WriteAllTextAsync(Path.Combine(Snapshotter.DirectoryOf(k)!, "f"), k);
+        }
+
+        var results = await Task.WhenAll(keys.Select(k => Task.Run(async () =>
+        {
+            try
+            {
+                await Snapshotter.CommitAsync("sha256:same", k);
+                return "won";
+            }
+            catch (StrataException e) when (e.Kind == ErrorKind.AlreadyExists)
+            {
+                await Snapshotter.RemoveAsync(k);
+                return "lost";
+            }
+        })));
+
+        Assert.Equal(1, results.Count(r => r == "won"));
+        Assert.Equal(["sha256:same"], await Snapshotter.ListAsync().Select(s => s.Name).ToListAsync());
+        Assert.Single(Directory.GetDirectories(Snapshotter.Root));
+    }
+
+    [Fact]
     public async Task Snapshots_with_children_refuse_removal()
     {
         await CommitLayerAsync("l1", null, ("a", "1"));
