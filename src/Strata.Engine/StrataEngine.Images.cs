@@ -31,29 +31,10 @@ public sealed partial class StrataEngine
     /// <summary><c>load</c>: docker-archive / oci-archive reader.</summary>
     public Strata.Storage.Images.Archives.ImageArchiveLoader ImageArchiveLoader => new(Content, Images);
 
-    /// <summary>
-    /// The snapshotter, chosen once per store: the driver recorded in the database, else <c>--storage-driver</c>,
-    /// else overlay when a probe mount works, else vfs. Created on first use, so commands that never touch
-    /// snapshots never probe.
-    /// </summary>
-    private async Task<ISnapshotter?> ImageSnapshotterAsync(CancellationToken cancellationToken)
+    /// <summary>The image store's snapshotter: the one chosen when the engine opened (see StrataEngine.Snapshots).</summary>
+    private Task<ISnapshotter?> ImageSnapshotterAsync(CancellationToken cancellationToken)
     {
-        var root = Path.Combine(Root, "snapshots");
-        var store = new SnapshotStore(Db);
-        var recorded = await store.GetDriverAsync(cancellationToken).ConfigureAwait(false);
-        var wanted = Options.StorageDriver;
-        if (recorded is not null && wanted is not null && recorded != wanted)
-        {
-            throw StrataException.Precondition("STORAGE_DRIVER_MISMATCH", $"the store at {Root} uses the {recorded} storage driver, not {wanted}");
-        }
-
-        var driver = recorded ?? wanted ?? (OverlaySupport.IsAvailable(root) ? "overlay" : "vfs");
-        driver = await store.ClaimDriverAsync(driver, cancellationToken).ConfigureAwait(false);
-        return driver switch
-        {
-            "overlay" => new OverlaySnapshotter(root, Db),
-            "vfs" => new VfsSnapshotter(root, Db),
-            _ => throw StrataException.Invalid("STORAGE_DRIVER_INVALID", $"unknown storage driver \"{driver}\": use overlay or vfs"),
-        };
+        _ = cancellationToken;
+        return Task.FromResult<ISnapshotter?>(_snapshotter);
     }
 }

@@ -189,9 +189,14 @@ internal sealed class ApplySession
 
     private void SetOwnerModeXattrs(string full, TarEntryHeader entry, bool chmod)
     {
+        if (entry.Uid is < 0 or > int.MaxValue || entry.Gid is < 0 or > int.MaxValue)
+        {
+            throw LayerErrors.Malformed($"entry \"{entry.Name}\" has an out-of-range owner {entry.Uid}:{entry.Gid}");
+        }
+
         if (_isRoot)
         {
-            UnixFs.Lchown(full, checked((int)entry.Uid), checked((int)entry.Gid));
+            UnixFs.Lchown(full, (int)entry.Uid, (int)entry.Gid);
         }
 
         // chmod after chown: chown clears setuid/setgid.
@@ -209,14 +214,14 @@ internal sealed class ApplySession
                 continue;
             }
 
-            try
+            var errno = UnixFs.TrySetXattr(full, key, value);
+            if (errno is not (0 or UnixFs.ENOTSUP or UnixFs.EPERM))
             {
-                UnixFs.SetXattr(full, key, value);
+                throw new StrataException(ErrorKind.Unknown, "FS_ERROR", $"layer entry \"{entry.Name}\": lsetxattr {key}: {UnixFs.ErrnoText(errno)}");
             }
-            catch (StrataException) when (!_isRoot || key.StartsWith("security.selinux", StringComparison.Ordinal))
-            {
-                // Unprivileged runs cannot set trusted.*/security.*; SELinux labels are host policy.
-            }
+
+            // ENOTSUP/EPERM: the filesystem or namespace cannot hold it (user.* on symlinks, security.* unprivileged);
+            // skipped as docker does.
         }
     }
 

@@ -30,11 +30,12 @@ internal sealed class DiffWalk
                 continue;
             }
 
-            await WriteOneAsync(childAbs, childRel, st, cancellationToken).ConfigureAwait(false);
+            await WriteOneAsync(childAbs, childRel, st, recurse: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task WriteOneAsync(string abs, string rel, UnixStat st, CancellationToken cancellationToken)
+    /// <summary>Writes one entry (and, for a directory with <paramref name="recurse"/>, everything under it).</summary>
+    public async Task WriteOneAsync(string abs, string rel, UnixStat st, bool recurse, CancellationToken cancellationToken)
     {
         if (_overlayWhiteouts && st.IsOverlayWhiteout)
         {
@@ -125,8 +126,28 @@ internal sealed class DiffWalk
                 await Writer.WriteEntryAsync(Marker(LayerPath.Join(rel, LayerPath.OpaqueMarker), st), null, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteDirectoryAsync(abs, rel, cancellationToken).ConfigureAwait(false);
+            if (recurse)
+            {
+                await WriteDirectoryAsync(abs, rel, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>A <c>.wh.NAME</c> entry for a path deleted since the lower tree (tree diffs).</summary>
+    public Task WriteWhiteoutAsync(string rel, long mtimeSeconds, CancellationToken cancellationToken) =>
+        Writer.WriteEntryAsync(new TarEntryHeader
+        {
+            Name = LayerPath.Join(LayerPath.Parent(rel), LayerPath.WhiteoutPrefix + LayerPath.BaseName(rel)),
+            Type = LayerEntryType.RegularFile,
+            MtimeSeconds = mtimeSeconds,
+        }, null, cancellationToken);
+
+    /// <summary>Extended attributes as a layer carries them (overlay bookkeeping, SELinux labels, ACLs dropped).</summary>
+    public static SortedDictionary<string, byte[]> LayerXattrs(string abs)
+    {
+        var x = UnixFs.GetXattrs(abs);
+        Filter(x);
+        return x;
     }
 
     /// <summary>An empty regular file standing for a whiteout, with the owner, permissions and time of what it stands for.</summary>
@@ -154,7 +175,7 @@ internal sealed class DiffWalk
         }
     }
 
-    private static int CompareUtf8(string a, string b)
+    internal static int CompareUtf8(string a, string b)
     {
         // Byte order of the UTF-8 names, like Go's sort of strings (tar writers docker/containerd).
         return Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));

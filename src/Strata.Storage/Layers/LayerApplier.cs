@@ -34,11 +34,19 @@ public sealed class LayerApplier : ILayerApplier
                     var buffered = new BufferedStream(uncompressed, 128 * 1024);
                     await using (buffered.ConfigureAwait(false))
                     {
-                        var entries = await session.RunAsync(new LayerTarReader(buffered), cancellationToken).ConfigureAwait(false);
+                        long entries;
+                        try
+                        {
+                            entries = await session.RunAsync(new LayerTarReader(buffered), cancellationToken).ConfigureAwait(false);
 
-                        // Hash every byte: tar padding after the end marker, then anything after the compressed stream.
-                        await LayerStreams.DrainAsync(buffered, cancellationToken).ConfigureAwait(false);
-                        await LayerStreams.DrainAsync(compressed, cancellationToken).ConfigureAwait(false);
+                            // Hash every byte: tar padding after the end marker, then anything after the compressed stream.
+                            await LayerStreams.DrainAsync(buffered, cancellationToken).ConfigureAwait(false);
+                            await LayerStreams.DrainAsync(compressed, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
+                        {
+                            throw StrataException.DataLoss("LAYER_CORRUPT", $"layer blob is corrupt: {e.Message}");
+                        }
                         var digest = compressed.Digest;
                         var diffId = uncompressed.Digest;
                         if (options.ExpectedDigest is { } wantDigest && wantDigest != digest)

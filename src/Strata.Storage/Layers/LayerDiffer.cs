@@ -11,14 +11,38 @@ namespace Strata.Storage.Layers;
 /// </summary>
 public sealed class LayerDiffer : ILayerDiffer
 {
-    public async Task<LayerDiffResult> DiffAsync(string dir, Stream output, LayerCompression compression, bool overlayWhiteouts, CancellationToken cancellationToken = default)
+    public Task<LayerDiffResult> DiffAsync(string dir, Stream output, LayerCompression compression, bool overlayWhiteouts, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(output);
+        var root = CheckDir(dir);
+        return WriteAsync(output, compression, overlayWhiteouts, walk => walk.WriteDirectoryAsync(root, "", cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The layer that turns full tree <paramref name="lowerDir"/> into full tree <paramref name="upperDir"/>
+    /// (copy-based snapshots): added and changed entries, their parent directories, and <c>.wh.</c> whiteouts
+    /// for deleted paths.
+    /// </summary>
+    public Task<LayerDiffResult> DiffTreesAsync(string lowerDir, string upperDir, Stream output, LayerCompression compression, CancellationToken cancellationToken = default)
+    {
+        var lower = CheckDir(lowerDir);
+        var upper = CheckDir(upperDir);
+        return WriteAsync(output, compression, false, walk => new TreeDiffWalk(walk).DiffAsync(lower, upper, "", cancellationToken), cancellationToken);
+    }
+
+    private static string CheckDir(string dir)
+    {
         var root = Path.GetFullPath(dir).TrimEnd('/');
         if (UnixFs.TryLstat(root) is not { IsDirectory: true })
         {
             throw StrataException.NotFound("LAYER_SOURCE_NOT_FOUND", $"directory {dir} does not exist");
         }
+
+        return root;
+    }
+
+    private static async Task<LayerDiffResult> WriteAsync(Stream output, LayerCompression compression, bool overlayWhiteouts, Func<DiffWalk, Task> walkTree, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
 
         var blobDigest = new DigestingStream(output, leaveOpen: true);
         await using (blobDigest.ConfigureAwait(false))
@@ -34,7 +58,7 @@ public sealed class LayerDiffer : ILayerDiffer
                     // Not disposed: disposing a BufferedStream would dispose the digesting stream under it.
                     var buffered = new BufferedStream(tarDigest, 64 * 1024);
                     var walk = new DiffWalk(new LayerTarWriter(buffered), overlayWhiteouts);
-                    await walk.WriteDirectoryAsync(root, "", cancellationToken).ConfigureAwait(false);
+                    await walkTree(walk).ConfigureAwait(false);
                     await walk.Writer.FinishAsync(cancellationToken).ConfigureAwait(false);
                     await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
                     diffId = tarDigest.Digest;

@@ -37,6 +37,9 @@ public static partial class UnixFs
 
     public static void SetXattr(string path, string name, ReadOnlySpan<byte> value) => Check(LsetxattrLinux(path, name, value), $"lsetxattr {name}", path);
 
+    /// <summary>lsetxattr returning errno (0 on success) instead of throwing.</summary>
+    public static int TrySetXattr(string path, string name, ReadOnlySpan<byte> value) => LsetxattrLinux(path, name, value);
+
     /// <summary>Extended attributes of the path itself (llistxattr + lgetxattr); empty where unsupported.</summary>
     public static SortedDictionary<string, byte[]> GetXattrs(string path) => GetXattrsLinux(path);
 

@@ -20,6 +20,9 @@ public sealed class OverlaySnapshotter : SnapshotterBase
 
     public override WhiteoutMode LayerWhiteouts => WhiteoutMode.Overlay;
 
+    protected override Task<LayerDiffResult> DiffRowAsync(SnapshotRow row, Stream output, LayerCompression compression, CancellationToken cancellationToken) =>
+        new LayerDiffer().DiffAsync(FsOf(row.Id), output, compression, overlayWhiteouts: true, cancellationToken);
+
     protected override Task CreateDirectoriesAsync(SnapshotRow row, CancellationToken cancellationToken)
     {
         if (row.Kind == SnapshotKind.Active && row.ParentId is not null)

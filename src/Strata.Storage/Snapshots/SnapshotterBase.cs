@@ -118,6 +118,24 @@ public abstract class SnapshotterBase : ISnapshotter
     public string? DirectoryOf(string key) => Store.IdOf(key) is { } id ? FsOf(id) : null;
 
     /// <summary>
+    /// Writes the changes of snapshot <paramref name="key"/> over its parent as a layer blob (commit, build):
+    /// the overlay upper dir with its whiteouts converted, or a two-tree diff for copy-based snapshots.
+    /// </summary>
+    public async Task<LayerDiffResult> DiffAsync(string key, Stream output, LayerCompression compression, CancellationToken cancellationToken = default)
+    {
+        var row = await Store.GetAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw StrataException.NotFound("SNAPSHOT_NOT_FOUND", $"snapshot {key} does not exist");
+        if (row.Kind == SnapshotKind.View)
+        {
+            throw StrataException.Precondition("SNAPSHOT_IS_VIEW", $"snapshot {key} is a read-only view: it has no changes");
+        }
+
+        return await DiffRowAsync(row, output, compression, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected abstract Task<LayerDiffResult> DiffRowAsync(SnapshotRow row, Stream output, LayerCompression compression, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes what crashed processes left: directories without a metadata row, and active snapshots under a
     /// staging prefix (<see cref="StagingPrefixes"/>, key <c>PREFIX&lt;pid&gt;-...</c>) whose process is gone.
     /// Returns how many were removed.

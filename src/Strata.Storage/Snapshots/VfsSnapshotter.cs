@@ -19,6 +19,11 @@ public sealed class VfsSnapshotter : SnapshotterBase
 
     public override WhiteoutMode LayerWhiteouts => WhiteoutMode.Delete;
 
+    protected override Task<LayerDiffResult> DiffRowAsync(SnapshotRow row, Stream output, LayerCompression compression, CancellationToken cancellationToken) =>
+        row.ParentId is { } parent
+            ? new LayerDiffer().DiffTreesAsync(FsOf(parent), FsOf(row.Id), output, compression, cancellationToken)
+            : new LayerDiffer().DiffAsync(FsOf(row.Id), output, compression, overlayWhiteouts: false, cancellationToken);
+
     protected override async Task CreateDirectoriesAsync(SnapshotRow row, CancellationToken cancellationToken)
     {
         if (row.Kind == SnapshotKind.Active && row.ParentId is { } parentId)

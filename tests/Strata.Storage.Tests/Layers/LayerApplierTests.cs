@@ -133,6 +133,33 @@ public sealed class LayerApplierTests : IDisposable
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
     }
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task Corrupt_compressed_stream_is_data_loss(LayerCompression compression)
+    {
+        var blob = TarBuilder.Compress(await new TarBuilder().File("f", new string('z', 50_000)).BuildAsync(), compression);
+        blob[blob.Length / 2] ^= 0xFF;
+        blob[(blob.Length / 2) + 1] ^= 0xFF;
+        var e = await Assert.ThrowsAsync<StrataException>(() => ApplyAsync(blob));
+        Assert.True(e.Kind is ErrorKind.DataLoss or ErrorKind.InvalidArgument, $"{e.Kind} {e.Code}: {e.Message}");
+    }
+
+    [Fact]
+    public async Task Xattrs_a_filesystem_cannot_hold_are_skipped()
+    {
+        // user.* attributes are not allowed on symlinks (EPERM): skipped like docker does, not fatal.
+        var tar = new MemoryStream();
+        var w = new LayerTarWriter(tar);
+        var xattrs = new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { ["user.note"] = "x"u8.ToArray() };
+        await w.WriteEntryAsync(new TarEntryHeader { Name = "link", Type = LayerEntryType.Symlink, LinkName = "target", Mode = 0x1FF, Xattrs = xattrs }, null, default);
+        await w.FinishAsync(default);
+
+        await ApplyAsync(tar.ToArray());
+
+        Assert.True(UnixFs.Lstat(Path.Combine(_root, "link")).IsSymlink);
+    }
+
     public static TheoryData<string, Func<TarBuilder, TarBuilder>, string> Hostile => new()
     {
         // Plain "..": climbs out of the root.

@@ -112,6 +112,36 @@ public abstract class SnapshotterConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Racing_commits_of_the_same_chain_leave_exactly_one_winner()
+    {
+        // Two unpackers of the same layer (as two `strata pull`s would) on separate connections.
+        var keys = Enumerable.Range(0, 6).Select(i => $"unpack-{Environment.ProcessId}-racer{i}").ToList();
+        foreach (var k in keys)
+        {
+            await Snapshotter.PrepareAsync(k, null);
+            await File.WriteAllTextAsync(Path.Combine(Snapshotter.DirectoryOf(k)!, "f"), k);
+        }
+
+        var results = await Task.WhenAll(keys.Select(k => Task.Run(async () =>
+        {
+            try
+            {
+                await Snapshotter.CommitAsync("sha256:same", k);
+                return "won";
+            }
+            catch (StrataException e) when (e.Kind == ErrorKind.AlreadyExists)
+            {
+                await Snapshotter.RemoveAsync(k);
+                return "lost";
+            }
+        })));
+
+        Assert.Equal(1, results.Count(r => r == "won"));
+        Assert.Equal(["sha256:same"], await Snapshotter.ListAsync().Select(s => s.Name).ToListAsync());
+        Assert.Single(Directory.GetDirectories(Snapshotter.Root));
+    }
+
+    [Fact]
     public async Task Snapshots_with_children_refuse_removal()
     {
         await CommitLayerAsync("l1", null, ("a", "1"));
@@ -186,6 +216,34 @@ public abstract class SnapshotterConformance : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(again, "c")));
         Assert.False(Directory.Exists(Path.Combine(again, "d")));
         Assert.Equal("new", await File.ReadAllTextAsync(Path.Combine(again, "new")));
+    }
+
+    [Fact]
+    public async Task Diff_of_an_active_snapshot_reproduces_what_the_mount_showed()
+    {
+        await CommitLayerAsync("l1", null, ("a", "lower a"), ("c", "lower c"), ("d/x", "x"), ("keep/y", "y"), ("home/u/f", "f"));
+        var rootfs = MountAt(await Snapshotter.PrepareAsync("container", "l1"), "container");
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "a"), "changed");
+        File.Delete(Path.Combine(rootfs, "c"));
+        Directory.Delete(Path.Combine(rootfs, "d"), recursive: true);
+        Directory.CreateDirectory(Path.Combine(rootfs, "d"));
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "d/z"), "z");
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "home/u/g"), "new in a deep dir");
+        var expected = Path.Combine(Base, "expected");
+        await TreeCopier.CopyAsync(rootfs, expected, default);
+        Unmount(rootfs);
+
+        var blob = new MemoryStream();
+        var diff = await Snapshotter.DiffAsync("container", blob, LayerCompression.Gzip);
+
+        var entries = await LayerReader.EnumerateAsync(new MemoryStream(blob.ToArray())).Select(e => e.Path + (e.Whiteout == LayerWhiteout.None ? "" : " " + e.Whiteout)).ToListAsync();
+        Assert.Contains("c File", entries);
+        Assert.Contains("home/u/g", entries);
+        Assert.DoesNotContain("keep/y", entries);
+        var flat = Path.Combine(Base, "flat");
+        await TreeCopier.CopyAsync(Snapshotter.DirectoryOf("l1")!, flat, default);
+        await new LayerApplier().ApplyAsync(new MemoryStream(blob.ToArray()), flat, new LayerApplyOptions { Whiteouts = WhiteoutMode.Delete, ExpectedDigest = diff.Digest });
+        Layers.TreeState.AssertSame(expected, flat);
     }
 
     [Fact]
