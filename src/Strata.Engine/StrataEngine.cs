@@ -39,6 +39,7 @@ public sealed partial class StrataEngine
     private static IEnumerable<Migration> AllMigrations() =>
     [
         .. Strata.Storage.Images.ImageMigrations.All,
+        .. Strata.Distribution.BlobSources.Migrations,
     ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>
