@@ -36,7 +36,10 @@ public sealed partial class StrataEngine
     }
 
     /// <summary>Schema steps of every area; areas add theirs here.</summary>
-    private static IEnumerable<Migration> AllMigrations() => [];
+    private static IEnumerable<Migration> AllMigrations() =>
+    [
+        .. Strata.Storage.Images.ImageMigrations.All,
+    ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>
     private Task InitializeAreasAsync(CancellationToken cancellationToken)
