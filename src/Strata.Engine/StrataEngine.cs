@@ -39,12 +39,13 @@ public sealed partial class StrataEngine
     private static IEnumerable<Migration> AllMigrations() =>
     [
         .. Strata.Storage.Images.ImageMigrations.All,
+        .. SnapshotAreaMigrations(),
+        .. Strata.Build.Caching.BuildMigrations.All,
     ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>
-    private Task InitializeAreasAsync(CancellationToken cancellationToken)
+    private async Task InitializeAreasAsync(CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
-        return Task.CompletedTask;
+        await InitializeSnapshotsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

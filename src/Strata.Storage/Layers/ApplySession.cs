@@ -393,23 +393,5 @@ internal sealed class ApplySession
 
     private string Relative(string full) => full.Length <= _root.Length ? "" : full[(_root.Length + 1)..];
 
-    /// <summary>Removes a path without following symlinks (rm -rf on the entry itself).</summary>
-    internal static void RemoveAll(string full)
-    {
-        var st = UnixFs.TryLstat(full);
-        if (st is null)
-        {
-            return;
-        }
-
-        if (st.Value.IsDirectory)
-        {
-            // Directory.Delete removes symlinks inside as links, never their targets.
-            Directory.Delete(full, recursive: true);
-        }
-        else
-        {
-            File.Delete(full);
-        }
-    }
+    private static void RemoveAll(string full) => UnixFs.RemoveAll(full);
 }

@@ -31,15 +31,12 @@ public sealed class LayerDiffer : ILayerDiffer
                 var tarDigest = new DigestingStream(compressor, leaveOpen: true);
                 await using (tarDigest.ConfigureAwait(false))
                 {
+                    // Not disposed: disposing a BufferedStream would dispose the digesting stream under it.
                     var buffered = new BufferedStream(tarDigest, 64 * 1024);
-                    await using (buffered.ConfigureAwait(false))
-                    {
-                        var walk = new DiffWalk(new LayerTarWriter(buffered), overlayWhiteouts);
-                        await walk.WriteDirectoryAsync(root, "", cancellationToken).ConfigureAwait(false);
-                        await walk.Writer.FinishAsync(cancellationToken).ConfigureAwait(false);
-                        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
+                    var walk = new DiffWalk(new LayerTarWriter(buffered), overlayWhiteouts);
+                    await walk.WriteDirectoryAsync(root, "", cancellationToken).ConfigureAwait(false);
+                    await walk.Writer.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
                     diffId = tarDigest.Digest;
                     tarSize = tarDigest.BytesHashed;
                 }

@@ -114,6 +114,28 @@ public static partial class UnixFs
 
     private static uint GeteuidLinux() => Geteuid();
 
+    private static int SyncfsLinux(string path)
+    {
+        var fd = OpenNative(path, 0x10000 | 0x80000); // O_RDONLY|O_DIRECTORY|O_CLOEXEC
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        var rc = Syncfs(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        _ = CloseNative(fd);
+        return rc;
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenNative(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int Syncfs(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseNative(int fd);
+
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buf);
 

@@ -42,6 +42,29 @@ public static partial class UnixFs
 
     public static uint EffectiveUid => GeteuidLinux();
 
+    /// <summary>syncfs(2) on the filesystem holding <paramref name="path"/>: everything written there is durable.</summary>
+    public static void SyncFilesystem(string path) => Check(SyncfsLinux(path), "syncfs", path);
+
+    /// <summary>Removes a path without following symlinks (<c>rm -rf</c> on the entry itself); no-op if absent.</summary>
+    public static void RemoveAll(string path)
+    {
+        var st = TryLstat(path);
+        if (st is null)
+        {
+            return;
+        }
+
+        if (st.Value.IsDirectory)
+        {
+            // Directory.Delete removes symlinks inside as links, never their targets.
+            Directory.Delete(path, recursive: true);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+
     private static void Check(int errno, string op, string path)
     {
         if (errno != 0)
