@@ -41,6 +41,7 @@ public sealed partial class StrataEngine
         .. Strata.Storage.Images.ImageMigrations.All,
         .. SnapshotAreaMigrations(),
         .. Strata.Distribution.BlobSources.Migrations,
+        .. Strata.Build.Caching.BuildMigrations.All,
     ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Strata.Cli.Commands.Build;
 
 namespace Strata.Cli.Commands;
 
@@ -7,7 +8,8 @@ public static class BuildCommands
 {
     public static void Register(RootCommand root, GlobalOptions globals)
     {
-        _ = root;
-        _ = globals;
+        ArgumentNullException.ThrowIfNull(root);
+        root.Subcommands.Add(BuildCommand.Create(globals));
+        root.Subcommands.Add(BuilderCommand.Create(globals));
     }
 }

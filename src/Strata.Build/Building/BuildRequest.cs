@@ -1,0 +1,32 @@
+using Strata.Build.Context;
+using Strata.Oci;
+
+namespace Strata.Build.Building;
+
+/// <summary>What <c>strata build</c> asks for (docker build's flags).</summary>
+public sealed record BuildRequest
+{
+    public required BuildContext Context { get; init; }
+
+    public required string DockerfileText { get; init; }
+
+    /// <summary>The name errors use (<c>Dockerfile</c>, <c>sub/Containerfile</c>).</summary>
+    public string DockerfileName { get; init; } = "Dockerfile";
+
+    public IReadOnlyList<Reference> Tags { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public string? Target { get; init; }
+
+    public bool NoCache { get; init; }
+
+    public bool Pull { get; init; }
+
+    public bool Squash { get; init; }
+
+    /// <summary>Where step lines and RUN output go (stdout; <see cref="Stream.Null"/> for -q).</summary>
+    public Stream Output { get; init; } = Stream.Null;
+}

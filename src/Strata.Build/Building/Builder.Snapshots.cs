@@ -1,0 +1,218 @@
+using Strata.Oci;
+using Strata.Storage.Content;
+using Strata.Storage.Layers;
+using Strata.Storage.Snapshots;
+
+namespace Strata.Build.Building;
+
+public sealed partial class Builder
+{
+    private static readonly string[] InitDirs = ["proc", "dev", "sys", "etc"];
+    private static readonly string[] InitFiles = ["etc/hosts", "etc/resolv.conf"];
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a writable root filesystem prepared on the stage's current snapshot, then
+    /// turns what changed into a layer: null when nothing changed (an empty layer, as Docker records it).
+    /// With <paramref name="runtimeInit"/> an extra read-only layer supplies the mount points a container needs
+    /// (Docker's init layer) so they never show up in the diff.
+    /// </summary>
+    private async Task<NewLayer?> WithSnapshotAsync(StageState state, bool runtimeInit, Func<string, Task> work, CancellationToken cancellationToken)
+    {
+        var key = $"build-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var snapshots = _services.Snapshots;
+        var mounts = await snapshots.PrepareAsync(key, state.ChainId, null, cancellationToken).ConfigureAwait(false);
+        var committed = false;
+        try
+        {
+            if (runtimeInit)
+            {
+                mounts = WithInitLayer(mounts);
+            }
+
+            var target = Path.Combine(_services.StateDir, "mounts", key);
+            Directory.CreateDirectory(target);
+            await _services.Mounter.MountAsync(mounts, target, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await work(target).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _services.Mounter.UnmountAsync(target, CancellationToken.None).ConfigureAwait(false);
+                Directory.Delete(target);
+            }
+
+            var upper = snapshots.DirectoryOf(key) ?? throw StrataException.Precondition("SNAPSHOT_NO_DIR", $"snapshot {key} has no directory");
+            if (!Directory.EnumerateFileSystemEntries(upper).Any())
+            {
+                return null;
+            }
+
+            var overlay = snapshots.Driver == "overlay";
+            if (!overlay)
+            {
+                throw StrataException.Precondition("BUILD_DRIVER", $"the builder needs the overlay storage driver (this store uses {snapshots.Driver})");
+            }
+
+            var diff = await WriteLayerAsync(upper, overlay, cancellationToken).ConfigureAwait(false);
+            var parent = state.ChainId is null ? (Digest?)null : Digest.Parse(state.ChainId);
+            var chain = ChainId.Next(parent, diff.DiffId).ToString();
+            try
+            {
+                await snapshots.CommitAsync(chain, key, null, cancellationToken).ConfigureAwait(false);
+                committed = true;
+            }
+            catch (StrataException e) when (e.Kind == ErrorKind.AlreadyExists)
+            {
+                // The same chain was built before (its cache entry is gone); the existing snapshot is identical.
+            }
+
+            _uncompressedSizes[diff.Digest] = diff.UncompressedSize;
+            var descriptor = new Descriptor { MediaType = Storage.Images.ImageWriter.LayerMediaType(diff.MediaType, Storage.Images.ImageFormat.Docker), Digest = diff.Digest, Size = diff.Size };
+            return new NewLayer(descriptor, diff.DiffId, chain);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                try
+                {
+                    await snapshots.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (StrataException)
+                {
+                    // Left for `system check --repair`.
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes an upper directory as a gzip layer blob into the content store.</summary>
+    private async Task<LayerDiffResult> WriteLayerAsync(string upper, bool overlay, CancellationToken cancellationToken)
+    {
+        var writer = await _services.Content.OpenWriterAsync($"build-layer-{Environment.ProcessId}-{Guid.NewGuid():N}", cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            var ok = false;
+            try
+            {
+                LayerDiffResult diff;
+                var stream = new IngestStream(writer);
+                await using (stream.ConfigureAwait(false))
+                {
+                    diff = await _services.Differ.DiffAsync(upper, stream, LayerCompression.Gzip, overlay, cancellationToken).ConfigureAwait(false);
+                }
+
+                await writer.CommitAsync(diff.Size, diff.Digest, cancellationToken).ConfigureAwait(false);
+                ok = true;
+                return diff;
+            }
+            finally
+            {
+                if (!ok)
+                {
+                    await writer.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Puts the init layer on top of an overlay's lower directories.</summary>
+    private IReadOnlyList<MountSpec> WithInitLayer(IReadOnlyList<MountSpec> mounts)
+    {
+        var init = EnsureInitLayer();
+        return mounts.Select(m =>
+        {
+            if (m.Type != "overlay")
+            {
+                return m;
+            }
+
+            var options = m.Options.Select(o => o.StartsWith("lowerdir=", StringComparison.Ordinal) ? "lowerdir=" + init + ":" + o["lowerdir=".Length..] : o).ToList();
+            if (!options.Any(o => o.StartsWith("lowerdir=", StringComparison.Ordinal)))
+            {
+                options.Add("lowerdir=" + init);
+            }
+
+            return m with { Options = options };
+        }).ToList();
+    }
+
+    private string EnsureInitLayer()
+    {
+        var init = Path.Combine(_services.StateDir, "init");
+        if (Directory.Exists(Path.Combine(init, "etc")) && File.Exists(Path.Combine(init, "etc", "resolv.conf")))
+        {
+            return init;
+        }
+
+        var staging = init + "-" + Guid.NewGuid().ToString("N");
+        foreach (var d in InitDirs)
+        {
+            Directory.CreateDirectory(Path.Combine(staging, d));
+        }
+
+        foreach (var f in InitFiles)
+        {
+            File.WriteAllBytes(Path.Combine(staging, f), []);
+        }
+
+        try
+        {
+            Directory.Move(staging, init);
+        }
+        catch (IOException)
+        {
+            // Another build made it first.
+            Directory.Delete(staging, recursive: true);
+        }
+
+        return init;
+    }
+
+    /// <summary>Mounts a read-only view of a committed snapshot (COPY --from) for the duration of <paramref name="work"/>.</summary>
+    private async Task WithViewAsync(string? chainId, Func<string, Task> work, CancellationToken cancellationToken)
+    {
+        if (chainId is null)
+        {
+            var empty = Path.Combine(_services.StateDir, "mounts", "empty-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(empty);
+            try
+            {
+                await work(empty).ConfigureAwait(false);
+            }
+            finally
+            {
+                Directory.Delete(empty, recursive: true);
+            }
+
+            return;
+        }
+
+        var key = $"build-view-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var mounts = await _services.Snapshots.ViewAsync(key, chainId, null, cancellationToken).ConfigureAwait(false);
+        var target = Path.Combine(_services.StateDir, "mounts", key);
+        try
+        {
+            Directory.CreateDirectory(target);
+            await _services.Mounter.MountAsync(mounts, target, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await work(target).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _services.Mounter.UnmountAsync(target, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target);
+            }
+
+            await _services.Snapshots.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Strata.Build.Context;
+
+namespace Strata.Build.Tests.Context;
+
+public class DockerIgnoreTests
+{
+    [Theory]
+    [InlineData("*.md", "README.md", true)]
+    [InlineData("*.md", "docs/README.md", false)] // * does not cross directories
+    [InlineData("**/*.md", "docs/a/README.md", true)]
+    [InlineData("**/*.md", "README.md", true)] // ** matches zero directories
+    [InlineData("docs", "docs/a/b.txt", true)] // a directory pattern covers its contents
+    [InlineData("/docs", "docs/x", true)] // leading slash removed
+    [InlineData("./docs/", "docs/x", true)] // ./ and trailing slash cleaned
+    [InlineData("a/../b", "b", true)]
+    [InlineData("te?t", "test", true)]
+    [InlineData("te?t", "te/t", false)]
+    [InlineData("[a-c].txt", "b.txt", true)]
+    [InlineData("[^a-c].txt", "b.txt", false)]
+    [InlineData("# comment", "# comment", false)] // comment lines are not patterns
+    [InlineData("node_modules/**", "node_modules/x/y", true)]
+    [InlineData("a\\*b", "a*b", true)]
+    public void Single_pattern(string pattern, string path, bool excluded)
+    {
+        Assert.Equal(excluded, DockerIgnore.Parse(pattern).IsExcluded(path));
+    }
+
+    [Theory]
+    [InlineData("*.md\n!README.md", "README.md", false)] // exception re-includes
+    [InlineData("*.md\n!README.md", "CHANGES.md", true)]
+    [InlineData("!README.md\n*.md", "README.md", true)] // last match wins
+    [InlineData("docs\n!docs/keep.txt", "docs/keep.txt", false)]
+    [InlineData("docs\n!docs/keep.txt", "docs/drop.txt", true)]
+    [InlineData("**\n!src/**\nsrc/**/*.tmp", "src/a/b.tmp", true)]
+    [InlineData("**\n!src/**\nsrc/**/*.tmp", "src/a/b.cs", false)]
+    [InlineData("  *.log  \r\n\r\n", "x.log", true)] // whitespace trimmed, CRLF
+    public void Ordered_patterns(string text, string path, bool excluded)
+    {
+        var ignore = DockerIgnore.Parse(text);
+        Assert.Equal(excluded, ignore.IsExcluded(path));
+    }
+
+    [Fact]
+    public void Lone_bang_is_an_error()
+    {
+        Assert.Throws<FormatException>(() => DockerIgnore.Parse("!"));
+    }
+
+    [Theory]
+    [InlineData("", ".")]
+    [InlineData("a//b/./c/", "a/b/c")]
+    [InlineData("../a", "../a")]
+    [InlineData("/../a", "/a")]
+    [InlineData("a/b/../../..", "..")]
+    public void Clean_matches_go(string input, string expected)
+    {
+        Assert.Equal(expected, DockerIgnore.CleanPath(input));
+    }
+}
