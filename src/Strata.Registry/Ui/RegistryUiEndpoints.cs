@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Strata.Oci;
 
 namespace Strata.Registry.Ui;
 
@@ -36,11 +34,6 @@ public static class RegistryUiEndpoints
         group.MapGet("/api/referrers", ui.ReferrersAsync);
         group.MapDelete("/api/tag", ui.DeleteTagAsync);
         group.MapDelete("/api/manifest", ui.DeleteManifestAsync);
-        endpoints.MapGet("/ui", ctx =>
-        {
-            ctx.Response.Redirect("/ui/");
-            return Task.CompletedTask;
-        });
         return group;
     }
 
@@ -49,6 +42,4 @@ public static class RegistryUiEndpoints
         ctx.Response.StatusCode = status;
         return ctx.Response.WriteAsJsonAsync(new UiError(code, message), UiJsonContext.Default.UiError, cancellationToken: ctx.RequestAborted);
     }
-
-    internal static JsonSerializerOptions Options => UiJsonContext.Default.Options;
 }
