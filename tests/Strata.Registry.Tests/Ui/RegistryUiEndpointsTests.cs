@@ -1,56 +1,26 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Strata.Oci;
 using Strata.Registry.Ui;
 
 namespace Strata.Registry.Tests.Ui;
 
 public sealed class RegistryUiEndpointsTests : IAsyncLifetime
 {
-    private readonly InMemoryUiData _data = new();
-    private WebApplication? _app;
-    private Uri _base = new("http://127.0.0.1/");
+    private UiTestHost? _host;
 
-    public async Task InitializeAsync()
-    {
-        _data.Users["admin"] = ("secret", true, true);
-        _data.Users["reader"] = ("read", false, false);
-        var layer = TestLayers.Tar(gzip: true, ("bin/sh", 20), ("etc/passwd", 5));
-        var layerDesc = TestLayers.Describe(layer, true);
-        var config = """{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[]},"history":[{"created_by":"import"}]}"""u8.ToArray();
-        var configDigest = Digest.Compute(config);
-        _data.Blobs[layerDesc.Digest] = layer;
-        _data.Blobs[configDigest] = config;
-        var manifest = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{configDigest}}","size":{{config.Length}}},"layers":[{"mediaType":"{{layerDesc.MediaType}}","digest":"{{layerDesc.Digest}}","size":{{layerDesc.Size}}}]}""");
-        var ui = new UiManifest(Digest.Compute(manifest).ToString(), MediaTypes.OciManifest, manifest);
-        _data.Tags["team/busybox"] = new() { ["latest"] = ui, ["1.35"] = ui };
-        _data.Tags["other"] = new() { ["v1"] = ui };
+    private InMemoryUiData Data => _host!.Data;
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapRegistryUi(_data);
-        await _app.StartAsync();
-        _base = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-    }
+    public async Task InitializeAsync() => _host = await UiTestHost.StartAsync();
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
-    private HttpClient Client() => new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = _base };
+    private HttpClient Client() => new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = _host!.Address };
 
     private static async Task<string> LoginAsync(HttpClient client, string user, string password)
     {
@@ -77,7 +47,7 @@ public sealed class RegistryUiEndpointsTests : IAsyncLifetime
     {
         using var client = Client();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("ui/api/repositories")).StatusCode);
-        _data.AllowsAnonymousPull = true;
+        Data.AllowsAnonymousPull = true;
         var body = await client.GetStringAsync("ui/api/repositories");
         Assert.Contains("team/busybox", body, StringComparison.Ordinal);
     }
@@ -108,15 +78,15 @@ public sealed class RegistryUiEndpointsTests : IAsyncLifetime
     {
         using var client = Client();
         await LoginAsync(client, "reader", "read");
-        var digest = _data.Tags["team/busybox"]["latest"].Digest;
+        var digest = Data.Tags["team/busybox"]["latest"].Digest;
         using var m = await client.GetAsync("ui/api/manifest?repo=team/busybox&ref=latest");
         Assert.Equal(digest, m.Headers.GetValues("Docker-Content-Digest").Single());
-        Assert.Equal(_data.Tags["team/busybox"]["latest"].Bytes.ToArray(), await m.Content.ReadAsByteArrayAsync());
+        Assert.Equal(Data.Tags["team/busybox"]["latest"].Bytes.ToArray(), await m.Content.ReadAsByteArrayAsync());
         var config = await client.GetStringAsync($"ui/api/config?repo=team/busybox&digest={digest}");
         Assert.Contains("\"Cmd\":[\"sh\"]", config, StringComparison.Ordinal);
         using var analysis = JsonDocument.Parse(await client.GetStringAsync($"ui/api/analysis?repo=team/busybox&digest={digest}"));
-        Assert.Equal(25, analysis.RootElement.GetProperty("totalBytes").GetInt64());
-        Assert.Equal(0, analysis.RootElement.GetProperty("wastedBytes").GetInt64());
+        Assert.Equal(2000 + 30 + 4096 + 45, analysis.RootElement.GetProperty("totalBytes").GetInt64());
+        Assert.Equal(30 + 4096, analysis.RootElement.GetProperty("wastedBytes").GetInt64());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("ui/api/manifest?repo=team/busybox&ref=nope")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("ui/api/referrers?repo=team/busybox&digest=sha256:bad")).StatusCode);
     }
@@ -136,9 +106,9 @@ public sealed class RegistryUiEndpointsTests : IAsyncLifetime
         Assert.True(adminTags.RootElement.GetProperty("canDelete").GetBoolean());
         Assert.Equal(HttpStatusCode.Forbidden, (await DeleteTagAsync(admin, null, "latest")).StatusCode); // no token
         Assert.Equal(HttpStatusCode.Forbidden, (await DeleteTagAsync(admin, readerCsrf, "latest")).StatusCode); // another session's token
-        Assert.True(_data.Tags["team/busybox"].ContainsKey("latest"));
+        Assert.True(Data.Tags["team/busybox"].ContainsKey("latest"));
         Assert.Equal(HttpStatusCode.Accepted, (await DeleteTagAsync(admin, csrf, "latest")).StatusCode);
-        Assert.False(_data.Tags["team/busybox"].ContainsKey("latest"));
+        Assert.False(Data.Tags["team/busybox"].ContainsKey("latest"));
         Assert.Equal(HttpStatusCode.NotFound, (await DeleteTagAsync(admin, csrf, "latest")).StatusCode);
     }
 
