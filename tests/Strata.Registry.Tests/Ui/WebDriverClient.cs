@@ -43,44 +43,55 @@ internal sealed class WebDriverClient : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         })!;
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
-        for (var i = 0; ; i++)
+        try
         {
-            try
+            var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+            for (var i = 0; ; i++)
             {
-                using var status = await http.GetAsync("status", cancellationToken);
-                if (status.IsSuccessStatusCode)
+                try
                 {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (i < 100)
-            {
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        var caps = new JsonObject
-        {
-            ["capabilities"] = new JsonObject
-            {
-                ["alwaysMatch"] = new JsonObject
-                {
-                    ["browserName"] = "chrome",
-                    ["goog:chromeOptions"] = new JsonObject
+                    using var status = await http.GetAsync("status", cancellationToken);
+                    if (status.IsSuccessStatusCode)
                     {
-                        ["binary"] = "/usr/bin/chromium",
-                        ["args"] = new JsonArray("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--no-first-run", "--user-data-dir=" + Path.Combine(Path.GetTempPath(), "strata-ui-chrome-" + Guid.NewGuid().ToString("N"))),
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (i < 100)
+                {
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+
+            var caps = new JsonObject
+            {
+                ["capabilities"] = new JsonObject
+                {
+                    ["alwaysMatch"] = new JsonObject
+                    {
+                        ["browserName"] = "chrome",
+                        ["goog:chromeOptions"] = new JsonObject
+                        {
+                            ["binary"] = "/usr/bin/chromium",
+                            ["args"] = new JsonArray("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--no-first-run", "--user-data-dir=" + Path.Combine(Path.GetTempPath(), "strata-ui-chrome-" + Guid.NewGuid().ToString("N"))),
+                        },
                     },
                 },
-            },
-        };
-        using var response = await http.PostAsync("session", Json(caps), cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
-        var session = body?["value"]?["sessionId"]?.GetValue<string>()
-            ?? throw new InvalidOperationException("chromedriver refused the session: " + body);
-        return new WebDriverClient(driver, http, session);
+            };
+            using var response = await http.PostAsync("session", Json(caps), cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            var session = body?["value"]?["sessionId"]?.GetValue<string>()
+                ?? throw new InvalidOperationException("chromedriver refused the session: " + body);
+            return new WebDriverClient(driver, http, session);
+        }
+        catch
+        {
+            // never leave a chromedriver behind when the session could not start
+            driver.Kill(entireProcessTree: true);
+            await driver.WaitForExitAsync(CancellationToken.None);
+            driver.Dispose();
+            throw;
+        }
     }
 
     public Task NavigateAsync(Uri url, CancellationToken cancellationToken) =>
