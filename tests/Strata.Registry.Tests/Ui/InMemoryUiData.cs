@@ -37,7 +37,7 @@ internal sealed class InMemoryUiData : IRegistryUiData
 
     public Task<IReadOnlyList<UiTag>> ListTagsAsync(string repository, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<UiTag>>(Tags.TryGetValue(repository, out var t)
-            ? [.. t.Select(kv => new UiTag(kv.Key, kv.Value.Digest, kv.Value.MediaType, kv.Value.Bytes.Length, null))]
+            ? [.. t.Select(kv => new UiTag(kv.Key, kv.Value.Digest, kv.Value.MediaType, kv.Value.Bytes.Length, DateTimeOffset.UnixEpoch.AddYears(56), ["linux/amd64"]))]
             : []);
 
     public Task<UiManifest?> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)

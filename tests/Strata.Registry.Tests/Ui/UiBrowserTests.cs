@@ -33,6 +33,7 @@ public sealed class UiBrowserTests
 
         await browser.FindAsync("tr[data-tag='latest'] button.delete-tag", ct);
         var tagsText = await browser.TextAsync(await browser.FindAsync("#tags", ct), ct);
+        Assert.Contains("linux/amd64", tagsText, StringComparison.Ordinal);
         Assert.Contains("strata pull " + host.Address.Authority + "/team/busybox:latest", tagsText, StringComparison.Ordinal);
         await browser.ScreenshotAsync(Path.Combine(DocsDir, "repository.png"), ct);
         await browser.ClickAsync(await browser.FindAsync("tr[data-tag='latest'] td a", ct), ct);

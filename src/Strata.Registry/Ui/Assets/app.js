@@ -104,7 +104,7 @@
         el('td', {}, el('a', { href: '#/image/' + encodeURIComponent(name) + '/' + encodeURIComponent(t.digest) + '?tag=' + encodeURIComponent(t.name) }, t.name)),
         el('td', {}, el('code', { title: t.digest }, shortDigest(t.digest))),
         el('td', { class: 'num' }, human(t.size)),
-        el('td', { class: 'platforms', 'data-digest': t.digest }, t.mediaType.includes('index') || t.mediaType.includes('list') ? 'multi-platform' : ''),
+        el('td', { class: 'platforms' }, t.platforms && t.platforms.length ? t.platforms.join(', ') : (t.mediaType.includes('index') || t.mediaType.includes('list') ? 'multi-platform' : '')),
         el('td', {}, when(t.pushed)),
         el('td', {}, copyLine('strata pull ' + host + '/' + name + ':' + t.name)),
         el('td', {}, data.canDelete ? el('button', { class: 'danger delete-tag', 'data-tag': t.name, onclick: () => deleteTag(name, t.name) }, 'Delete') : null))));
