@@ -1,0 +1,9 @@
+namespace Strata.Registry.Tests.Ui;
+
+/// <summary>A clock the test moves by hand.</summary>
+internal sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
