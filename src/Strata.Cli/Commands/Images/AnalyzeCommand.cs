@@ -26,7 +26,7 @@ public static class AnalyzeCommand
             var a = await new ImageAnalyzer(engine.Images, engine.Content).AnalyzeAsync(img, Math.Max(0, parse.GetValue(top)), ct);
             if (parse.GetValue(format) == "json")
             {
-                Console.WriteLine(Json(a).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(Json(a).ToJsonString(Strata.Cli.Output.CliJson.Indented));
                 return 0;
             }
 

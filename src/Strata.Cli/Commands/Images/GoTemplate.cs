@@ -54,7 +54,7 @@ public sealed class GoTemplate
         JsonObject o => "map[" + string.Join(' ', o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + ":" + Print(kv.Value, kv.Key))) + "]",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(Strata.Cli.Output.CliJson.Compact),
     };
 
     private static void Render(List<Node> nodes, JsonNode? dot, JsonNode? root, StringBuilder sb)
@@ -131,7 +131,7 @@ public sealed class GoTemplate
         switch (words[0])
         {
             case "json" when words.Count == 2:
-                return new Result(null, Path(words[1], dot, root, out _)?.ToJsonString() ?? "null");
+                return new Result(null, Path(words[1], dot, root, out _)?.ToJsonString(Strata.Cli.Output.CliJson.Compact) ?? "null");
             case "upper" when words.Count == 2:
                 return new Result(null, Print(Path(words[1], dot, root, out var f1), f1).ToUpperInvariant());
             case "lower" when words.Count == 2:

@@ -80,7 +80,7 @@ public static class HistoryCommand
                         ["ID"] = r.Id,
                         ["Size"] = Size(r.Size),
                     };
-                    Console.WriteLine(template is null ? o.ToJsonString() : template.Render(o));
+                    Console.WriteLine(template is null ? o.ToJsonString(Strata.Cli.Output.CliJson.Compact) : template.Render(o));
                 }
 
                 return 0;

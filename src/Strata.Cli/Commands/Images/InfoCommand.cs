@@ -54,7 +54,7 @@ public static class InfoCommand
             };
             if (parse.GetValue(format) is { } f)
             {
-                Console.WriteLine(f == "json" ? info.ToJsonString() : GoTemplate.Parse(f).Render(info));
+                Console.WriteLine(f == "json" ? info.ToJsonString(Strata.Cli.Output.CliJson.Compact) : GoTemplate.Parse(f).Render(info));
                 return 0;
             }
 

@@ -51,7 +51,7 @@ public static class InspectCommand
 
             if (template is null)
             {
-                Console.WriteLine(docs.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 4, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                Console.WriteLine(docs.ToJsonString(Strata.Cli.Output.CliJson.Indented));
             }
 
             return exit;

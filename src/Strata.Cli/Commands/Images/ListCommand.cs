@@ -55,7 +55,7 @@ public static class ListCommand
                 foreach (var r in rows)
                 {
                     var o = Json(r, Id);
-                    Console.WriteLine(template is null ? o.ToJsonString() : template.Render(o));
+                    Console.WriteLine(template is null ? o.ToJsonString(Strata.Cli.Output.CliJson.Compact) : template.Render(o));
                 }
 
                 return 0;

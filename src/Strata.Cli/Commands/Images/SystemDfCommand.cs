@@ -43,7 +43,7 @@ public static class SystemDfCommand
                         ["UniqueSize"] = i.UniqueSize,
                         ["Containers"] = i.Containers,
                     }).ToArray()),
-                }.ToJsonString());
+                }.ToJsonString(Strata.Cli.Output.CliJson.Compact));
                 return 0;
             }
 
