@@ -7,7 +7,7 @@ public static class Humanize
 {
     private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB", "PB"];
 
-    /// <summary>Decimal units with 3 significant digits: <c>4.26MB</c>, <c>1.2kB</c>, <c>0B</c>.</summary>
+    /// <summary>Decimal units with 3 significant digits (go-units %.3g): <c>4.26MB</c>, <c>1.2kB</c>, <c>123MB</c>, <c>0B</c>.</summary>
     public static string Size(long bytes)
     {
         double v = bytes;
@@ -18,7 +18,7 @@ public static class Humanize
             i++;
         }
 
-        return v.ToString("0.##", CultureInfo.InvariantCulture) + Units[i];
+        return v.ToString("G3", CultureInfo.InvariantCulture) + Units[i];
     }
 
     /// <summary><c>2 hours ago</c>, <c>About a minute ago</c>, ...</summary>
