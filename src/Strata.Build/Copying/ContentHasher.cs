@@ -36,7 +36,7 @@ public static class ContentHasher
     private static async Task AddAsync(IncrementalHash h, string path, string rel, CancellationToken cancellationToken)
     {
         var st = UnixFs.Lstat(path);
-        h.AppendData(Encoding.UTF8.GetBytes($"{rel}\0{st.FileType:x}\0{st.Permissions:o}\0"));
+        h.AppendData(Encoding.UTF8.GetBytes($"{rel}\0{st.FileType:x}\0{Convert.ToString((long)st.Permissions, 8)}\0"));
         if (st.IsSymlink)
         {
             h.AppendData(Encoding.UTF8.GetBytes(new FileInfo(path).LinkTarget ?? string.Empty));
