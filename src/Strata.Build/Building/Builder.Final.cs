@@ -39,12 +39,26 @@ public sealed partial class Builder
             }.Seal();
             var manifestDigest = await _services.Writer.PutAsync(manifest.Raw, cancellationToken).ConfigureAwait(false);
             image = await _services.Images.RegisterAsync(manifestDigest, null, null, cancellationToken).ConfigureAwait(false);
+            var recorded = (await _services.Images.LayersAsync(image, cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Digest, l => l.UncompressedSize);
             foreach (var l in final.Layers)
             {
-                if (_uncompressedSizes.TryGetValue(l.Digest, out var size))
+                if (recorded.GetValueOrDefault(l.Digest) is not null)
                 {
-                    await _services.Images.SetUncompressedSizeAsync(l.Digest, size, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
+
+                // A step reused from the cache of an earlier, failed build was never registered: measure it once.
+                if (!_uncompressedSizes.TryGetValue(l.Digest, out var size))
+                {
+                    await using var blob = await _services.Content.OpenReadAsync(l.Digest, cancellationToken).ConfigureAwait(false);
+                    var (_, tar) = await LayerStreams.OpenDecompressedAsync(blob, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+                    await using (tar.ConfigureAwait(false))
+                    {
+                        size = await LayerStreams.DrainAsync(tar, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await _services.Images.SetUncompressedSizeAsync(l.Digest, size, cancellationToken).ConfigureAwait(false);
             }
         }
 
