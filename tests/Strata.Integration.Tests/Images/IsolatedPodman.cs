@@ -10,6 +10,10 @@ public sealed class IsolatedPodman : IDisposable
     public Task<ProcessResult> RunAsync(params string[] args) =>
         Proc.RunAsync("podman", ["--root", Path.Combine(_dir, "root"), "--runroot", Path.Combine(_dir, "run"), "--storage-driver", "vfs", "--events-backend", "file", .. args], timeout: TimeSpan.FromMinutes(3));
 
+    /// <summary>buildah on the same storage as this podman.</summary>
+    public Task<ProcessResult> BuildahAsync(params string[] args) =>
+        Proc.RunAsync("buildah", ["--root", Path.Combine(_dir, "root"), "--runroot", Path.Combine(_dir, "run"), "--storage-driver", "vfs", .. args], timeout: TimeSpan.FromMinutes(5));
+
     public async Task<string> OkAsync(params string[] args) => (await RunAsync(args)).EnsureSuccess("podman " + string.Join(' ', args)).Stdout;
 
     /// <summary>
