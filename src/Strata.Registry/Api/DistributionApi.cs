@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Strata.Oci;
+using Strata.Registry.Auth;
+using Strata.Registry.Metadata;
+using Strata.Registry.Proxy;
+using Strata.Storage.Content;
+
+namespace Strata.Registry.Api;
+
+/// <summary>
+/// The OCI Distribution Spec 1.1 / Docker Registry HTTP API v2 under <c>/v2/</c>. One handler parses
+/// the path (repository names contain slashes), authorizes the action, and runs the endpoint; every
+/// failure becomes the spec's JSON error with its status code.
+/// </summary>
+public sealed partial class DistributionApi
+{
+    private const string ApiVersionHeader = "Docker-Distribution-API-Version";
+    private readonly RegistryStore _store;
+    private readonly LocalContentStore _content;
+    private readonly Authenticator _auth;
+    private readonly IUpstreamRegistry? _upstream;
+    private readonly ILogger _log;
+
+    public DistributionApi(RegistryStore store, LocalContentStore content, Authenticator auth, IUpstreamRegistry? upstream, ILogger log)
+    {
+        _store = store;
+        _content = content;
+        _auth = auth;
+        _upstream = upstream;
+        _log = log;
+    }
+
+    /// <summary>Handles a request whose path starts with <c>/v2</c>.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var request = context.Request;
+        var response = context.Response;
+        response.Headers[ApiVersionHeader] = "registry/2.0";
+        var path = request.Path.Value ?? "/v2/";
+        var rest = path.Length <= 4 ? string.Empty : path[4..];
+        var route = RegistryRouteParser.Parse(rest);
+        context.Items["strata.endpoint"] = route.Endpoint.ToString().ToLowerInvariant();
+        try
+        {
+            if (route.Repository is { } repo && !RegistryRouteParser.IsValidName(repo))
+            {
+                throw RegistryApiException.NameInvalid(repo);
+            }
+
+            var principal = await _auth.AuthenticateAsync(request, ct).ConfigureAwait(false);
+            switch (route.Endpoint)
+            {
+                case RegistryEndpoint.Base:
+                    await BaseAsync(context, principal).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Catalog:
+                    Require(context, principal, null, RegistryAction.Pull, HttpMethods.IsGet(request.Method));
+                    await CatalogAsync(context, principal, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Tags:
+                    Require(context, principal, route.Repository!, RegistryAction.Pull, HttpMethods.IsGet(request.Method));
+                    await TagsAsync(context, route.Repository!, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Manifest:
+                    await ManifestAsync(context, principal, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Blob:
+                    await BlobAsync(context, principal, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.UploadStart:
+                    Require(context, principal, route.Repository!, RegistryAction.Push, HttpMethods.IsPost(request.Method));
+                    await StartUploadAsync(context, principal, route.Repository!, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Upload:
+                    Require(context, principal, route.Repository!, RegistryAction.Push,
+                        request.Method is "GET" or "PATCH" or "PUT" or "DELETE");
+                    await UploadAsync(context, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
+                    break;
+                case RegistryEndpoint.Referrers:
+                    Require(context, principal, route.Repository!, RegistryAction.Pull, HttpMethods.IsGet(request.Method));
+                    await ReferrersAsync(context, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new RegistryApiException(404, "NOT_FOUND", "unknown API endpoint", path);
+            }
+        }
+        catch (RegistryApiException e)
+        {
+            await WriteErrorAsync(context, e, route).ConfigureAwait(false);
+        }
+        catch (StrataException e) when (!response.HasStarted)
+        {
+            await WriteErrorAsync(context, Map(e), route).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away; an upload's bytes so far stay in its ingest for a resume.
+        }
+        catch (BadHttpRequestException e) when (!response.HasStarted)
+        {
+            await WriteErrorAsync(context, new RegistryApiException(e.StatusCode, e.StatusCode == 413 ? "SIZE_INVALID" : "UNKNOWN", e.Message), route).ConfigureAwait(false);
+        }
+        catch (IOException) when (ct.IsCancellationRequested || response.HasStarted)
+        {
+            // Connection reset while streaming.
+        }
+        catch (Exception e) when (!response.HasStarted)
+        {
+            LogUnexpected(_log, e, request.Method, path);
+            await WriteErrorAsync(context, new RegistryApiException(500, "UNKNOWN", "internal server error"), route).ConfigureAwait(false);
+        }
+    }
+
+    private async Task BaseAsync(HttpContext context, Principal? principal)
+    {
+        if (principal is null && _auth.Policy.AuthEnabled)
+        {
+            throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required");
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{}", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws 405 for a wrong method, then 401 (challenge) or 403 when the caller may not act.</summary>
+    private void Require(HttpContext context, Principal? principal, string? repository, string action, bool methodOk)
+    {
+        if (!methodOk)
+        {
+            throw RegistryApiException.Unsupported($"{context.Request.Method} is not supported here");
+        }
+
+        if (_upstream is not null && action != RegistryAction.Pull)
+        {
+            throw RegistryApiException.Unsupported("this registry is a pull-through cache: push and delete are not allowed");
+        }
+
+        if (repository is null)
+        {
+            // The catalog: anyone the registry lets in; results are filtered per repository.
+            if (principal is null && _auth.Policy.AuthEnabled && !_auth.Policy.AnonymousPull)
+            {
+                context.Items["strata.scope"] = "registry:catalog:*";
+                throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required");
+            }
+
+            return;
+        }
+
+        if (_auth.Policy.IsAllowed(principal, repository, action))
+        {
+            return;
+        }
+
+        var wanted = action switch
+        {
+            RegistryAction.Push => "pull,push",
+            RegistryAction.Delete => "delete",
+            _ => "pull",
+        };
+        context.Items["strata.scope"] = $"repository:{repository}:{wanted}";
+        if (principal is null || principal.TokenAccess is not null)
+        {
+            throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required", $"{action} access to {repository}");
+        }
+
+        throw RegistryApiException.Denied($"requested access to the resource is denied: {action} on {repository}");
+    }
+
+    private static RegistryApiException Map(StrataException e) => e.Kind switch
+    {
+        ErrorKind.NotFound => new RegistryApiException(404, e.Code == "BLOB_UNKNOWN" ? "BLOB_UNKNOWN" : "NOT_FOUND", e.Message),
+        ErrorKind.InvalidArgument => new RegistryApiException(400, "UNKNOWN", e.Message),
+        ErrorKind.DataLoss => RegistryApiException.DigestInvalid(e.Message),
+        ErrorKind.Unavailable when e.Code == "INGEST_LOCKED" => new RegistryApiException(409, "BLOB_UPLOAD_INVALID", "the upload is being written by another request"),
+        ErrorKind.Unavailable => new RegistryApiException(503, "UNAVAILABLE", e.Message),
+        ErrorKind.AlreadyExists or ErrorKind.Conflict => new RegistryApiException(409, "UNKNOWN", e.Message),
+        _ => new RegistryApiException(500, "UNKNOWN", e.Message),
+    };
+
+    private async Task WriteErrorAsync(HttpContext context, RegistryApiException e, RegistryRoute route)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        response.Clear();
+        response.Headers[ApiVersionHeader] = "registry/2.0";
+        response.StatusCode = e.Status;
+        if (e.Status == 401)
+        {
+            var scope = context.Items.TryGetValue("strata.scope", out var s) ? s as string : null;
+            response.Headers.WWWAuthenticate = _auth.Challenge(context.Request, route.Endpoint == RegistryEndpoint.Base ? null : scope);
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        response.ContentType = "application/json; charset=utf-8";
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("errors");
+            w.WriteStartObject();
+            w.WriteString("code", e.Code);
+            w.WriteString("message", e.Message);
+            if (e.Detail is not null)
+            {
+                w.WriteString("detail", e.Detail);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, string contentType, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            body(w);
+        }
+
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = buffer.WrittenCount;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Parses <c>n</c>; null when absent; 400 when not a non-negative integer.</summary>
+    private static int? PageSize(HttpRequest request)
+    {
+        var n = request.Query["n"].ToString();
+        if (n.Length == 0)
+        {
+            return null;
+        }
+
+        return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 0
+            ? Math.Min(v, 10_000)
+            : throw new RegistryApiException(400, "PAGINATION_NUMBER_INVALID", "invalid number of results requested", n);
+    }
+
+    private static void SetBodyLimit(HttpContext context, long? limit)
+    {
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false })
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+    }
+
+    private static Digest ParseDigest(string value) =>
+        Digest.TryParse(value, out var d, out var error) ? d : throw RegistryApiException.DigestInvalid($"invalid digest: {error}", value);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+}
