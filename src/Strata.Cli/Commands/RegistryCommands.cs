@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Strata.Cli.Commands.Registry;
 
 namespace Strata.Cli.Commands;
 
@@ -7,7 +8,14 @@ public static class RegistryCommands
 {
     public static void Register(RootCommand root, GlobalOptions globals)
     {
-        _ = root;
-        _ = globals;
+        var dataDir = new RegistryDataDir();
+        var registry = new Command("registry", "Run and manage Strata's private registry server");
+        registry.Options.Add(dataDir.Option);
+        registry.Subcommands.Add(ServeCommand.Create(globals, dataDir));
+        registry.Subcommands.Add(UserCommands.Create(globals, dataDir));
+        registry.Subcommands.Add(AccessCommands.Create(globals, dataDir));
+        registry.Subcommands.Add(QuotaCommands.Create(globals, dataDir));
+        registry.Subcommands.Add(GcCommand.Create(globals, dataDir));
+        root.Subcommands.Add(registry);
     }
 }

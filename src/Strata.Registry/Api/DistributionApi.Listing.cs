@@ -11,8 +11,10 @@ public sealed partial class DistributionApi
     {
         var n = PageSize(context.Request);
         var last = context.Request.Query["last"].ToString();
+        // A catalog token says "may list"; what is listed is what the user may pull.
+        var viewer = principal is { TokenAccess: { } access } && access.ContainsKey("catalog") ? principal with { TokenAccess = null } : principal;
         var names = await _store.ListRepositoryNamesAsync(n is null ? null : n + 1, last.Length == 0 ? null : last,
-            repo => _auth.Policy.IsAllowed(principal, repo, RegistryAction.Pull), ct).ConfigureAwait(false);
+            repo => _auth.Policy.IsAllowed(viewer, repo, RegistryAction.Pull), ct).ConfigureAwait(false);
         var page = n is { } size && names.Count > size ? names.Take(size).ToList() : names;
         if (n is { } m && names.Count > m && page.Count > 0)
         {

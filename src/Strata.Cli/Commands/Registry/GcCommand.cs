@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Strata.Cli.Output;
+using Strata.Registry.Maintenance;
+using Strata.Storage.Content;
+
+namespace Strata.Cli.Commands.Registry;
+
+/// <summary><c>strata registry gc</c>: online garbage collection and retention (safe while the registry serves).</summary>
+public static class GcCommand
+{
+    public static Command Create(GlobalOptions globals, RegistryDataDir dataDir)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Report what would be removed, remove nothing" };
+        var grace = new Option<string>("--grace") { Description = "Keep unreferenced blobs touched within this period", DefaultValueFactory = _ => "1h" };
+        var keepTags = new Option<int?>("--keep-tags") { Description = "Retention: keep only the newest N tags per repository" };
+        var untagged = new Option<string?>("--untagged-older-than") { Description = "Retention: delete untagged manifests older than this (e.g. 7d)" };
+        var uploadTtl = new Option<string>("--upload-ttl") { Description = "Cancel upload sessions older than this", DefaultValueFactory = _ => "24h" };
+        var cmd = new Command("gc", "Remove unreferenced blobs, apply retention rules, cancel stale uploads") { dryRun, grace, keepTags, untagged, uploadTtl };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var options = new GcOptions
+            {
+                DryRun = parse.GetValue(dryRun),
+                Grace = Units.ParseDuration(parse.GetValue(grace)!, "--grace"),
+                KeepTags = parse.GetValue(keepTags) is { } k && k < 0 ? throw Strata.Oci.StrataException.Invalid("KEEP_TAGS", "--keep-tags must be 0 or more") : parse.GetValue(keepTags),
+                UntaggedOlderThan = parse.GetValue(untagged) is { } u ? Units.ParseDuration(u, "--untagged-older-than") : null,
+                UploadTtl = Units.ParseDuration(parse.GetValue(uploadTtl)!, "--upload-ttl"),
+            };
+            var dir = dataDir.Resolve(parse, globals);
+            var store = await RegistryAdmin.OpenAsync(dir, ct);
+            var content = new LocalContentStore(Path.Combine(dir, "content"));
+            var report = await new GarbageCollector(store, content).RunAsync(options, ct);
+            var verb = report.DryRun ? "would delete" : "deleted";
+            foreach (var t in report.TagsDeleted)
+            {
+                Console.WriteLine($"tag {verb}: {t}");
+            }
+
+            foreach (var m in report.ManifestsDeleted)
+            {
+                Console.WriteLine($"manifest {verb}: {m}");
+            }
+
+            foreach (var b in report.BlobsDeleted)
+            {
+                Console.WriteLine($"blob {verb}: {b}");
+            }
+
+            Console.WriteLine($"{(report.DryRun ? "Would free" : "Freed")} {Humanize.Size(report.BytesFreed)} ({report.BlobsDeleted.Count} blobs, {report.ManifestsDeleted.Count} manifests, {report.TagsDeleted.Count} tags, {report.UploadsCancelled} uploads) in {report.Elapsed.TotalMilliseconds:F0} ms");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,28 @@
+using Strata.Registry.Metadata;
+
+namespace Strata.Cli.Commands.Registry;
+
+/// <summary>Opens the registry database for the admin commands (safe while the server runs: SQLite WAL).</summary>
+internal static class RegistryAdmin
+{
+    public static Task<RegistryStore> OpenAsync(string dataDir, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dataDir);
+        return RegistryStore.OpenAsync(Path.Combine(dataDir, "registry.db"), null, cancellationToken);
+    }
+
+    public static async Task<string> ReadPasswordAsync(string? password, bool stdin, CancellationToken cancellationToken)
+    {
+        if (stdin && password is not null)
+        {
+            throw Strata.Oci.StrataException.Invalid("PASSWORD_FLAGS", "--password and --password-stdin are mutually exclusive");
+        }
+
+        if (stdin)
+        {
+            return (await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).TrimEnd('\n', '\r');
+        }
+
+        return password ?? throw Strata.Oci.StrataException.Invalid("PASSWORD_REQUIRED", "give the password with --password-stdin (or --password)");
+    }
+}
