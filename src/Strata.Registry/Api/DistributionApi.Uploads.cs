@@ -175,6 +175,19 @@ public sealed partial class DistributionApi
 
     private async Task LinkAsync(string repo, Digest digest, CancellationToken ct)
     {
+        // A blob the store already had keeps its old file: refresh its time so the crash-leftover
+        // sweep never mistakes it for an orphan before its row is written.
+        var path = _content.BlobPath(digest);
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (FileNotFoundException)
+        {
+        }
+
+        // Null only when a garbage collection removed an identical, long-unused blob at this very
+        // moment; the client is told the blob is unknown and uploads it again.
         var info = await _content.InfoAsync(digest, ct).ConfigureAwait(false) ?? throw RegistryApiException.BlobUnknown(digest.ToString());
         var quota = await _store.QuotaForAsync(repo, ct).ConfigureAwait(false);
         await _store.LinkBlobAsync(repo, digest, info.Size, quota, ct).ConfigureAwait(false);

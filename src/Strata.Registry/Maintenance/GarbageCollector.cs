@@ -73,11 +73,13 @@ public sealed class GarbageCollector
                 await _content.DeleteAsync(Digest.Parse(digest), cancellationToken).ConfigureAwait(false);
             }
 
-            // Files a crash left behind (committed to disk, never recorded), once past the grace period.
+            // Files a crash left behind (renamed into place, never recorded). A file is recorded right
+            // after its rename, so only files older than any upload may live are leftovers.
+            var orphanCutoff = now - (options.UploadTtl > options.Grace ? options.UploadTtl : options.Grace);
             var known = await _store.KnownBlobsAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var info in _content.ListAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!known.Contains(info.Digest.ToString()) && info.CreatedAt < cutoff)
+                if (!known.Contains(info.Digest.ToString()) && info.CreatedAt < orphanCutoff)
                 {
                     await _content.DeleteAsync(info.Digest, cancellationToken).ConfigureAwait(false);
                     deleted.Add(info.Digest.ToString());

@@ -163,15 +163,23 @@ public sealed class LocalContentStore : IContentStore
             return null;
         }
 
-        var data = new FileInfo(Path.Combine(dir, "data"));
-        var started = File.Exists(Path.Combine(dir, "startedat"))
-            && DateTimeOffset.TryParse(await File.ReadAllTextAsync(Path.Combine(dir, "startedat"), cancellationToken).ConfigureAwait(false), out var s)
-            ? s
-            : new DateTimeOffset(Directory.GetCreationTimeUtc(dir));
-        return new IngestStatus(
-            await File.ReadAllTextAsync(refFile, cancellationToken).ConfigureAwait(false),
-            data.Exists ? data.Length : 0,
-            started,
-            data.Exists ? data.LastWriteTimeUtc : started);
+        try
+        {
+            var data = new FileInfo(Path.Combine(dir, "data"));
+            var started = File.Exists(Path.Combine(dir, "startedat"))
+                && DateTimeOffset.TryParse(await File.ReadAllTextAsync(Path.Combine(dir, "startedat"), cancellationToken).ConfigureAwait(false), out var s)
+                ? s
+                : new DateTimeOffset(Directory.GetCreationTimeUtc(dir));
+            return new IngestStatus(
+                await File.ReadAllTextAsync(refFile, cancellationToken).ConfigureAwait(false),
+                data.Exists ? data.Length : 0,
+                started,
+                data.Exists ? data.LastWriteTimeUtc : started);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Committed or aborted while we looked: no longer an ingest.
+            return null;
+        }
     }
 }
