@@ -18,7 +18,7 @@ public sealed partial class DistributionApi
         }
         else if (!RegistryRouteParser.IsValidTag(reference))
         {
-            throw new RegistryApiException(400, "TAG_INVALID", "invalid tag", reference);
+            throw new RegistryApiException(400, "MANIFEST_INVALID", "invalid tag", reference);
         }
 
         switch (method)
@@ -121,7 +121,7 @@ public sealed partial class DistributionApi
         {
             if (t is null || !RegistryRouteParser.IsValidTag(t))
             {
-                throw new RegistryApiException(400, "TAG_INVALID", "invalid tag", t);
+                throw new RegistryApiException(400, "MANIFEST_INVALID", "invalid tag", t);
             }
 
             tags.Add(t);

@@ -87,7 +87,7 @@ public sealed partial class DistributionApi
                     await ReferrersAsync(context, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
                     break;
                 default:
-                    throw new RegistryApiException(404, "NOT_FOUND", "unknown API endpoint", path);
+                    throw new RegistryApiException(404, "UNSUPPORTED", "unknown API endpoint", path);
             }
         }
         catch (RegistryApiException e)
@@ -175,7 +175,7 @@ public sealed partial class DistributionApi
 
     private static RegistryApiException Map(StrataException e) => e.Kind switch
     {
-        ErrorKind.NotFound => new RegistryApiException(404, e.Code == "BLOB_UNKNOWN" ? "BLOB_UNKNOWN" : "NOT_FOUND", e.Message),
+        ErrorKind.NotFound => new RegistryApiException(404, "BLOB_UNKNOWN", e.Message),
         ErrorKind.InvalidArgument => new RegistryApiException(400, "UNKNOWN", e.Message),
         ErrorKind.DataLoss => RegistryApiException.DigestInvalid(e.Message),
         ErrorKind.Unavailable when e.Code == "INGEST_LOCKED" => new RegistryApiException(409, "BLOB_UPLOAD_INVALID", "the upload is being written by another request"),
