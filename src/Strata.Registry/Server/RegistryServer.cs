@@ -155,7 +155,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
         if (options.Ui)
         {
             var key = LoadOrCreateKey(Path.Combine(options.Root, "ui-session.key"));
-            app.MapRegistryUi(new RegistryUiData(store, content, auth), new UiSessionSigner(key));
+            app.MapRegistryUi(new RegistryUiData(store, content, auth), new UiSessionSigner(key), new RegistryUiAdmin(store, content, policy, options.Gc));
             app.MapGet("/", ctx =>
             {
                 ctx.Response.Redirect("/ui/");

@@ -15,11 +15,12 @@ public static class RegistryUiEndpoints
     public const string CookieName = "strata_ui";
     public const string CsrfHeader = "X-CSRF-Token";
 
-    public static IEndpointConventionBuilder MapRegistryUi(this IEndpointRouteBuilder endpoints, IRegistryUiData data, UiSessionSigner? signer = null)
+    public static IEndpointConventionBuilder MapRegistryUi(this IEndpointRouteBuilder endpoints, IRegistryUiData data, UiSessionSigner? signer = null, IRegistryUiAdmin? admin = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(data);
-        var ui = new RegistryUiHandlers(data, signer ?? new UiSessionSigner(), new WastedBytesAnalyzer());
+        signer ??= new UiSessionSigner();
+        var ui = new RegistryUiHandlers(data, signer, new WastedBytesAnalyzer());
         var group = endpoints.MapGroup("/ui");
         group.MapGet("/", ui.IndexAsync);
         group.MapGet("/static/{name}", ui.StaticAsync);
@@ -34,6 +35,21 @@ public static class RegistryUiEndpoints
         group.MapGet("/api/referrers", ui.ReferrersAsync);
         group.MapDelete("/api/tag", ui.DeleteTagAsync);
         group.MapDelete("/api/manifest", ui.DeleteManifestAsync);
+        if (admin is not null)
+        {
+            var a = new RegistryUiAdminHandlers(admin, data, signer);
+            group.MapGet("/api/usage", a.UsageAsync);
+            group.MapGet("/api/admin/users", a.UsersAsync);
+            group.MapPost("/api/admin/users", a.AddUserAsync);
+            group.MapPost("/api/admin/users/password", a.PasswordAsync);
+            group.MapDelete("/api/admin/users", a.RemoveUserAsync);
+            group.MapGet("/api/admin/rules", a.RulesAsync);
+            group.MapPost("/api/admin/rules", a.GrantAsync);
+            group.MapDelete("/api/admin/rules", a.RevokeAsync);
+            group.MapPost("/api/admin/gc", a.GcAsync);
+            group.MapGet("/api/admin/usage", a.AllUsageAsync);
+        }
+
         return group;
     }
 

@@ -10,4 +10,9 @@ namespace Strata.Registry.Ui;
 [JsonSerializable(typeof(UiSessionInfo))]
 [JsonSerializable(typeof(IReadOnlyList<UiReferrer>))]
 [JsonSerializable(typeof(UiError))]
+[JsonSerializable(typeof(IReadOnlyList<UiUserInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<UiRule>))]
+[JsonSerializable(typeof(IReadOnlyList<UiUsage>))]
+[JsonSerializable(typeof(UiUsage))]
+[JsonSerializable(typeof(UiGcReport))]
 internal sealed partial class UiJsonContext : JsonSerializerContext;

@@ -17,36 +17,6 @@ public static class AccessCommands
         return cmd;
     }
 
-    private static void CheckSubject(string subject)
-    {
-        if (subject is "anonymous" or "authenticated")
-        {
-            return;
-        }
-
-        if (subject.StartsWith("user:", StringComparison.Ordinal))
-        {
-            Passwords.CheckUserName(subject[5..]);
-            return;
-        }
-
-        if (subject.StartsWith("group:", StringComparison.Ordinal))
-        {
-            Passwords.CheckUserName(subject[6..]);
-            return;
-        }
-
-        throw StrataException.Invalid("SUBJECT_INVALID", $"invalid subject {subject}: use user:NAME, group:NAME, authenticated or anonymous");
-    }
-
-    private static void CheckPattern(string pattern)
-    {
-        if (RepositoryPattern.Validate(pattern) is { } error)
-        {
-            throw StrataException.Invalid("PATTERN_INVALID", error);
-        }
-    }
-
     private static Command Grant(GlobalOptions globals, RegistryDataDir dataDir)
     {
         var subject = new Argument<string>("subject") { Description = "user:NAME, group:NAME, authenticated or anonymous" };
@@ -57,8 +27,8 @@ public static class AccessCommands
         {
             var s = parse.GetValue(subject)!;
             var p = parse.GetValue(pattern)!;
-            CheckSubject(s);
-            CheckPattern(p);
+            AccessSubject.Check(s);
+            AccessSubject.CheckPattern(p);
             var list = RegistryAction.ParseList(parse.GetValue(actions)!);
             var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
             await store.GrantAsync(s, p, list, ct);

@@ -42,7 +42,8 @@
 
   function header() {
     const nav = $('#nav');
-    nav.replaceChildren(el('a', { href: '#/repos', id: 'nav-repos' }, 'Repositories'));
+    nav.replaceChildren(el('a', { href: '#/repos', id: 'nav-repos' }, 'Repositories'),
+      session.isAdmin ? el('a', { href: '#/admin', id: 'nav-admin' }, 'Admin') : null);
     const who = $('#who');
     if (session.user) {
       who.replaceChildren(el('span', { id: 'user' }, session.user),
@@ -113,9 +114,70 @@
     const th = (label, key) => el('th', { class: 'sortable', onclick: () => { sort = key; draw(); } }, label);
     render(el('h1', {}, name),
       el('p', {}, copyLine('docker pull ' + host + '/' + name)),
+      await usageLine(name),
       el('div', { class: 'bar' }, filter, el('span', { class: 'muted' }, data.tags.length + ' tags')),
       el('table', { id: 'tags' }, el('thead', {}, el('tr', {}, th('Tag', 'name'), el('th', {}, 'Digest'), th('Size', 'size'), el('th', {}, 'Platforms'), th('Pushed', 'pushed'), el('th', {}, 'Pull'), el('th', {}, ''))), body));
     draw();
+  }
+
+  async function send(path, method, form) {
+    const opts = { method, headers: { 'X-CSRF-Token': session.csrf || '' } };
+    if (form) opts.body = new URLSearchParams(form);
+    return api(path, opts);
+  }
+
+  async function usageLine(name) {
+    const line = el('p', { class: 'muted', id: 'usage' });
+    try {
+      const u = await json('usage?' + q({ repo: name }));
+      line.textContent = 'Storage: ' + human(u.used) + (u.quota ? ' of ' + human(u.quota) + ' quota (' + Math.round(100 * u.used / u.quota) + '%)' : ' (no quota)');
+    } catch (e) { /* usage is optional */ }
+    return line;
+  }
+
+  async function adminPage() {
+    const users = await json('admin/users');
+    const rules = await json('admin/rules');
+    const usage = await json('admin/usage');
+    const msg = el('p', { id: 'admin-msg', class: 'muted' });
+    const act = (fn) => async (ev) => { if (ev) ev.preventDefault(); try { await fn(); msg.className = 'muted'; route(); } catch (e) { msg.className = 'error'; msg.textContent = e.message; } };
+
+    const userForm = el('form', { id: 'add-user', class: 'bar', onsubmit: act(() => send('admin/users', 'POST', new FormData(userForm))) },
+      el('input', { type: 'text', name: 'name', placeholder: 'user name', required: true }),
+      el('input', { type: 'password', name: 'password', placeholder: 'password', required: true }),
+      el('input', { type: 'text', name: 'groups', placeholder: 'groups (comma separated)' }),
+      el('label', {}, el('input', { type: 'checkbox', name: 'admin' }), ' admin'),
+      el('button', { type: 'submit' }, 'Add user'));
+    const userRows = users.map((u) => el('tr', { 'data-user': u.name }, el('td', {}, u.name), el('td', {}, u.admin ? 'admin' : ''), el('td', {}, (u.groups || []).join(', ')), el('td', {}, when(u.created)),
+      el('td', {},
+        el('button', { class: 'passwd', onclick: act(() => { const p = prompt('New password for ' + u.name); if (!p) throw new Error('cancelled'); return send('admin/users/password', 'POST', { name: u.name, password: p }); }) }, 'Change password'), ' ',
+        u.name === session.user ? null : el('button', { class: 'danger remove-user', onclick: act(() => { if (!confirm('Remove ' + u.name + '?')) throw new Error('cancelled'); return send('admin/users?' + q({ name: u.name }), 'DELETE'); }) }, 'Remove'))));
+
+    const ruleForm = el('form', { id: 'grant', class: 'bar', onsubmit: act(() => send('admin/rules', 'POST', new FormData(ruleForm))) },
+      el('input', { type: 'text', name: 'subject', placeholder: 'user:NAME, group:NAME, authenticated, anonymous', required: true }),
+      el('input', { type: 'text', name: 'pattern', placeholder: 'team-a/** (repository pattern)', required: true }),
+      el('input', { type: 'text', name: 'actions', placeholder: 'pull,push,delete', required: true }),
+      el('button', { type: 'submit' }, 'Grant'));
+    const ruleRows = rules.map((r) => el('tr', {}, el('td', {}, r.subject), el('td', {}, el('code', {}, r.pattern)), el('td', {}, r.actions.join(', ')),
+      el('td', {}, el('button', { class: 'danger revoke', onclick: act(() => send('admin/rules?' + q({ subject: r.subject, pattern: r.pattern }), 'DELETE')) }, 'Revoke'))));
+
+    const gcOut = el('div', { id: 'gc-result' });
+    const gc = (dryRun) => async () => {
+      try {
+        const r = await (await send('admin/gc?' + q({ dryRun }), 'POST')).json();
+        gcOut.replaceChildren(el('p', {}, (r.dryRun ? 'Would free ' : 'Freed ') + human(r.bytes) + ' (' + r.blobs + ' blobs, ' + r.manifests + ' manifests, ' + r.tags + ' tags) in ' + Math.round(r.elapsedMs) + ' ms.'),
+          r.removed.length ? el('pre', {}, r.removed.join('\n')) : null);
+      } catch (e) { gcOut.replaceChildren(el('p', { class: 'error' }, e.message)); }
+    };
+    const usageRows = usage.map((u) => el('tr', {}, el('td', {}, el('a', { href: '#/repo/' + encodeURIComponent(u.repository) }, u.repository)), el('td', { class: 'num' }, human(u.used)), el('td', { class: 'num' }, u.quota ? human(u.quota) : 'unlimited'),
+      el('td', { class: 'num' }, u.quota ? Math.round(100 * u.used / u.quota) + '%' : '')));
+
+    render(el('h1', {}, 'Administration'), msg,
+      el('h2', {}, 'Users'), el('table', { id: 'users' }, el('thead', {}, el('tr', {}, el('th', {}, 'Name'), el('th', {}, 'Role'), el('th', {}, 'Groups'), el('th', {}, 'Created'), el('th', {}, ''))), el('tbody', {}, userRows)), userForm,
+      el('h2', {}, 'Access rules'), el('p', { class: 'muted' }, 'Admins may do everything. Without any rule, every signed-in user may pull, push and delete everywhere.'),
+      el('table', { id: 'rules' }, el('thead', {}, el('tr', {}, el('th', {}, 'Subject'), el('th', {}, 'Repositories'), el('th', {}, 'Actions'), el('th', {}, ''))), el('tbody', {}, ruleRows)), ruleForm,
+      el('h2', {}, 'Garbage collection'), el('div', { class: 'bar' }, el('button', { id: 'gc-dry-run', onclick: gc(true) }, 'Dry run'), el('button', { class: 'danger', id: 'gc-run', onclick: gc(false) }, 'Run garbage collection')), gcOut,
+      el('h2', {}, 'Storage per repository'), el('table', { id: 'usage-table' }, el('thead', {}, el('tr', {}, el('th', {}, 'Repository'), el('th', { class: 'num' }, 'Used'), el('th', { class: 'num' }, 'Quota'), el('th', { class: 'num' }, ''))), el('tbody', {}, usageRows)));
   }
 
   async function deleteTag(repo, tag) {
@@ -192,6 +254,7 @@
     try {
       if (seg[0] === 'login') loginPage();
       else if (seg[0] === 'repo') await repoPage(seg.slice(1).join('/'), params);
+      else if (seg[0] === 'admin') await adminPage();
       else if (seg[0] === 'image') await imagePage(seg.slice(1, -1).join('/'), seg[seg.length - 1], params);
       else await reposPage(params);
       document.body.dataset.page = seg[0] || 'repos';
