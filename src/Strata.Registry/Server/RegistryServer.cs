@@ -31,6 +31,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _gcLoop;
+    private AccessLog? _accessLog;
 
     private RegistryServer(WebApplication app, RegistryServerOptions options, RegistryStore store, LocalContentStore content, Authenticator auth, RegistryMetrics metrics)
     {
@@ -133,7 +134,8 @@ public sealed partial class RegistryServer : IAsyncDisposable
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Registry");
         var server = new RegistryServer(app, options, store, content, auth, metrics);
         var api = new DistributionApi(store, content, auth, options.Upstream, log);
-        var accessLog = options.AccessLog ? Console.Out : null;
+        var accessLog = options.AccessLog ? new AccessLog(Console.OpenStandardOutput()) : null;
+        server._accessLog = accessLog;
         app.Use(async (ctx, next) =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -202,6 +204,11 @@ public sealed partial class RegistryServer : IAsyncDisposable
 
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (_accessLog is not null)
+        {
+            await _accessLog.DisposeAsync().ConfigureAwait(false);
+        }
+
         Auth.Tokens?.Dispose();
         _stopping.Dispose();
     }
@@ -255,7 +262,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
         : path.StartsWithSegments("/token", StringComparison.Ordinal) ? "token"
         : "other";
 
-    private static void WriteAccessLog(TextWriter writer, HttpContext ctx, TimeSpan elapsed)
+    private static void WriteAccessLog(AccessLog writer, HttpContext ctx, TimeSpan elapsed)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -281,11 +288,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
             w.WriteEndObject();
         }
 
-        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        lock (writer)
-        {
-            writer.WriteLine(line);
-        }
+        writer.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     internal static (IPAddress Host, int Port) ParseAddress(string address)
