@@ -32,13 +32,13 @@ public static class StrataCli
         };
         try
         {
-            var parse = Build().Parse(args);
+            var parse = Build().Parse(ArgsPreprocessor.Process(args));
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token).ConfigureAwait(false);
         }
         catch (StrataException e)
         {
             await Console.Error.WriteLineAsync($"Error: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.For(e.Kind);
+            return e.ExitCode ?? ExitCodes.For(e.Kind);
         }
         catch (OperationCanceledException)
         {

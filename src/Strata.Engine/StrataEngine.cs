@@ -42,11 +42,13 @@ public sealed partial class StrataEngine
         .. SnapshotAreaMigrations(),
         .. Strata.Distribution.BlobSources.Migrations,
         .. Strata.Build.Caching.BuildMigrations.All,
+        .. Strata.Runtime.Containers.RuntimeMigrations.All,
     ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>
     private async Task InitializeAreasAsync(CancellationToken cancellationToken)
     {
         await InitializeSnapshotsAsync(cancellationToken).ConfigureAwait(false);
+        InitializeContainers();
     }
 }

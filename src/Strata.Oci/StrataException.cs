@@ -23,6 +23,9 @@ public class StrataException : Exception
 
     public string Code { get; }
 
+    /// <summary>The process exit code the CLI should return, when it is not the one its kind implies (docker run's 126/127).</summary>
+    public int? ExitCode { get; init; }
+
     /// <summary>True when retrying the same operation may succeed.</summary>
     public virtual bool IsTransient => Kind == ErrorKind.Unavailable;
 

@@ -4,6 +4,7 @@ using System.Text;
 using Strata.Build.Copying;
 using Strata.Build.Parsing;
 using Strata.Build.Running;
+using Strata.Runtime.Bundles;
 using Strata.Oci;
 
 namespace Strata.Build.Building;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Strata.Oci;
+using Strata.Runtime.Bundles;
 
 namespace Strata.Build.Running;
 

@@ -19,9 +19,10 @@ public static class InspectCommand
         cmd.Options.Add(type);
         cmd.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(type) is { } t && t != "image")
+            var only = parse.GetValue(type);
+            if (only is not (null or "image" or "container"))
             {
-                throw StrataException.Invalid("INSPECT_TYPE", $"\"{t}\" is not a valid value for --type");
+                throw StrataException.Invalid("INSPECT_TYPE", $"\"{only}\" is not a valid value for --type");
             }
 
             var engine = await globals.OpenEngineAsync(parse, ct);
@@ -30,7 +31,24 @@ public static class InspectCommand
             var exit = 0;
             foreach (var n in parse.GetValue(names)!)
             {
-                var image = await engine.Images.TryResolveAsync(n, ct);
+                // docker inspect: containers first (by name or ID), then images.
+                var container = only == "image" ? null : await engine.Containers.Store.TryResolveAsync(n, ct);
+                if (container is not null)
+                {
+                    var cdoc = await Containers.InspectCommand.BuildAsync(engine, container, ct);
+                    if (template is not null)
+                    {
+                        Console.WriteLine(template.Render(cdoc));
+                    }
+                    else
+                    {
+                        docs.Add((JsonNode)cdoc);
+                    }
+
+                    continue;
+                }
+
+                var image = only == "container" ? null : await engine.Images.TryResolveAsync(n, ct);
                 if (image is null)
                 {
                     await Console.Error.WriteLineAsync($"Error: No such object: {n}");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Oci;
 
-namespace Strata.Build.Running;
+namespace Strata.Runtime.Bundles;
 
 /// <summary>
 /// Resolves USER / --chown values (<c>name</c>, <c>uid</c>, <c>name:group</c>, <c>uid:gid</c>) against the

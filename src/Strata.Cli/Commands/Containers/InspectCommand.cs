@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Strata.Cli.Commands.Images;
+using Strata.Cli.Output;
+using Strata.Engine;
+using Strata.Runtime.Containers;
+
+namespace Strata.Cli.Commands.Containers;
+
+/// <summary><c>strata container inspect</c>, and the container half of the top-level <c>inspect</c>.</summary>
+public static class InspectCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var names = new Argument<string[]>("container") { Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string?>("--format", "-f") { Description = "Format output using a Go template" };
+        var cmd = new Command("inspect", "Display detailed information on one or more containers");
+        cmd.Arguments.Add(names);
+        cmd.Options.Add(format);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var engine = await ContainerCli.OpenAsync(globals, parse, ct);
+            var template = parse.GetValue(format) is { } f ? GoTemplate.Parse(f) : null;
+            var docs = new JsonArray();
+            var exit = 0;
+            foreach (var n in parse.GetValue(names)!)
+            {
+                var c = await engine.Containers.Store.TryResolveAsync(n, ct);
+                if (c is null)
+                {
+                    await Console.Error.WriteLineAsync($"Error: No such container: {n}");
+                    exit = 1;
+                    continue;
+                }
+
+                var doc = await BuildAsync(engine, c, ct);
+                if (template is not null)
+                {
+                    Console.WriteLine(template.Render(doc));
+                }
+                else
+                {
+                    docs.Add((JsonNode)doc);
+                }
+            }
+
+            if (template is null)
+            {
+                Console.WriteLine(docs.ToJsonString(CliJson.Indented));
+            }
+
+            return exit;
+        });
+        return cmd;
+    }
+
+    public static async Task<JsonObject> BuildAsync(StrataEngine engine, ContainerRecord c, CancellationToken cancellationToken)
+    {
+        c = await engine.Containers.GetAsync(c.Id, cancellationToken);
+        var mounts = await engine.Snapshotter.MountsAsync(c.SnapshotKey, cancellationToken);
+        var lowers = mounts.SelectMany(m => m.Options).Where(o => o.StartsWith("lowerdir=", StringComparison.Ordinal)).SelectMany(o => o["lowerdir=".Length..].Split(':')).ToList();
+        return ContainerView.Inspect(c, engine.Containers, engine.Snapshotter.Driver, lowers, engine.Snapshotter.DirectoryOf(c.SnapshotKey));
+    }
+}

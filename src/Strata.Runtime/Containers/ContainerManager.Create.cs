@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using Strata.Oci;
+
+namespace Strata.Runtime.Containers;
+
+public sealed partial class ContainerManager
+{
+    private static readonly System.Text.RegularExpressions.Regex NamePattern = new("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// <c>create</c>: merges the image's config with the flags, records the container, prepares its writable
+    /// snapshot on the image's top layer and its init layer (mount points), and creates the volumes it names.
+    /// The image must be in the store (the caller pulls it first).
+    /// </summary>
+    public async Task<ContainerRecord> CreateAsync(ContainerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var image = await _images.ResolveAsync(options.Image, cancellationToken).ConfigureAwait(false);
+        var (_, config) = await _images.ReadAsync(image, cancellationToken).ConfigureAwait(false);
+        var chain = await _images.UnpackAsync(image, cancellationToken).ConfigureAwait(false);
+        var spec = BuildSpec(options, image.Id.ToString(), chain, config.Config ?? new ContainerConfig(), DefaultRuntime().Name);
+
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var name = options.Name;
+        if (name is not null)
+        {
+            name = name.TrimStart('/');
+            if (!NamePattern.IsMatch(name))
+            {
+                throw StrataException.Invalid("CONTAINER_NAME_INVALID", $"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+            }
+        }
+        else
+        {
+            for (var attempt = 0; name is null || await Store.NameExistsAsync(name, cancellationToken).ConfigureAwait(false); attempt++)
+            {
+                name = NameGenerator.Next(attempt);
+            }
+        }
+
+        var record = new ContainerRecord
+        {
+            Id = id,
+            Name = name,
+            Created = DateTimeOffset.UtcNow,
+            Spec = spec with { Hostname = string.IsNullOrEmpty(spec.Hostname) ? id[..12] : spec.Hostname },
+        };
+        await Store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _snapshots.PrepareAsync(record.SnapshotKey, chain, new Dictionary<string, string> { ["strata.container"] = id }, cancellationToken).ConfigureAwait(false);
+            CreateInitLayer(record);
+            foreach (var m in record.Spec.Mounts.Where(m => m.Type == "volume"))
+            {
+                await Volumes.CreateAsync(m.Source, null, m.Anonymous, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await RemoveAsync(id, force: true, removeVolumes: true, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return record;
+    }
+
+    private static ContainerSpec BuildSpec(ContainerOptions o, string imageId, string? chain, ContainerConfig cfg, string runtime)
+    {
+        IReadOnlyList<string> entrypoint = o.Entrypoint is null ? cfg.Entrypoint ?? [] : o.Entrypoint.Length == 0 ? [] : [o.Entrypoint];
+        IReadOnlyList<string> cmd = o.Command.Count > 0 ? o.Command : o.Entrypoint is not null ? [] : cfg.Cmd ?? [];
+        if (o.Network is not ("bridge" or "none" or "host" or "default"))
+        {
+            throw StrataException.Invalid("NETWORK_UNKNOWN", $"network {o.Network} not found: use bridge, none or host");
+        }
+
+        if (o.Publish.Count > 0 && o.Network is "none" or "host")
+        {
+            throw StrataException.Invalid("PUBLISH_NETWORK", $"published ports are discarded when using {o.Network} network mode; remove -p");
+        }
+
+        if (o.AutoRemove && o.Restart.Name != "no")
+        {
+            throw StrataException.Invalid("RESTART_AUTOREMOVE", "conflicting options: cannot specify both --restart and --rm");
+        }
+
+        var mounts = new List<MountPoint>();
+        mounts.AddRange(o.Volumes.Select(MountParser.ParseVolume));
+        mounts.AddRange(o.Mounts.Select(MountParser.ParseMount));
+        mounts.AddRange(o.Tmpfs.Select(MountParser.ParseTmpfs));
+        var dup = mounts.GroupBy(m => m.Destination, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null)
+        {
+            throw StrataException.Invalid("MOUNT_DUPLICATE", $"Duplicate mount point: {dup.Key}");
+        }
+
+        foreach (var v in (cfg.Volumes ?? new Dictionary<string, EmptyObject>()).Keys.Order(StringComparer.Ordinal))
+        {
+            var dest = "/" + string.Join('/', v.Split('/', StringSplitOptions.RemoveEmptyEntries));
+            if (dest != "/" && !mounts.Any(m => m.Destination == dest))
+            {
+                mounts.Add(new MountPoint { Type = "volume", Destination = dest, Anonymous = true });
+            }
+        }
+
+        // Anonymous volumes get their random names now, so the spec names every volume it uses.
+        mounts = [.. mounts.Select(m => m.Type == "volume" && m.Anonymous && m.Source.Length == 0 ? m with { Source = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) } : m)];
+        var labels = new Dictionary<string, string>(cfg.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (k, v) in o.Labels)
+        {
+            labels[k] = v;
+        }
+
+        return new ContainerSpec
+        {
+            Image = o.Image,
+            ImageId = imageId,
+            ChainId = chain,
+            Entrypoint = entrypoint,
+            Cmd = cmd,
+            Env = MergeEnv(cfg.Env ?? [], o.Env),
+            WorkingDir = o.WorkingDir ?? cfg.WorkingDir ?? string.Empty,
+            User = o.User ?? cfg.User ?? string.Empty,
+            Hostname = o.Network == "host" && o.Hostname is null ? System.Net.Dns.GetHostName() : o.Hostname ?? string.Empty,
+            Tty = o.Tty,
+            OpenStdin = o.Interactive,
+            Network = o.Network == "default" ? "bridge" : o.Network,
+            Mounts = mounts,
+            Resources = o.Resources,
+            Restart = o.Restart,
+            AutoRemove = o.AutoRemove,
+            Privileged = o.Privileged,
+            ReadOnlyRootfs = o.ReadOnly,
+            CapAdd = o.CapAdd,
+            CapDrop = o.CapDrop,
+            Labels = labels,
+            StopSignal = o.StopSignal ?? cfg.StopSignal ?? "SIGTERM",
+            StopTimeout = o.StopTimeout,
+            Runtime = runtime,
+            Publish = [.. o.Publish.Select(PortMapping.Parse)],
+        };
+    }
+
+    private static List<string> MergeEnv(IEnumerable<string> image, IEnumerable<string> flags)
+    {
+        var result = new List<string>();
+        foreach (var e in image.Concat(flags))
+        {
+            var key = e.Split('=', 2)[0];
+            result.RemoveAll(x => x.Split('=', 2)[0] == key);
+            result.Add(e);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Docker's init layer: a read-only layer between the image and the container's upper dir holding the mount
+    /// points the runtime needs (/proc, /dev, /sys, /etc/hosts, volume targets), so they never show in
+    /// <c>diff</c> or a commit and a read-only root filesystem still has them.
+    /// </summary>
+    private void CreateInitLayer(ContainerRecord c)
+    {
+        var init = Path.Combine(ContainerDir(c.Id), "init");
+        foreach (var d in new[] { "proc", "dev", "sys", "etc" })
+        {
+            Directory.CreateDirectory(Path.Combine(init, d));
+        }
+
+        foreach (var f in new[] { "etc/hosts", "etc/resolv.conf", "etc/hostname" })
+        {
+            File.WriteAllBytes(Path.Combine(init, f), []);
+        }
+
+        foreach (var m in c.Spec.Mounts)
+        {
+            var target = Path.Combine(init, m.Destination.TrimStart('/'));
+            if (m.Type == "bind" && File.Exists(m.Source))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (!File.Exists(target))
+                {
+                    File.WriteAllBytes(target, []);
+                }
+            }
+            else
+            {
+                Directory.CreateDirectory(target);
+            }
+        }
+    }
+}

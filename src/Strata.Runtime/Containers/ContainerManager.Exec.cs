@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Globalization;
+using Strata.Oci;
+using Strata.Runtime.Bundles;
+
+namespace Strata.Runtime.Containers;
+
+public sealed partial class ContainerManager
+{
+    /// <summary>
+    /// <c>exec</c>: checks the container runs and the program exists in it (docker's 126/127 otherwise), then
+    /// returns the runtime's <c>exec</c> for the caller to run in the foreground on its own terminal/pipes.
+    /// </summary>
+    public async Task<ProcessStartInfo> ExecStartInfoAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        if (c.State.Status == ContainerStatus.Paused)
+        {
+            throw new StrataException(ErrorKind.Conflict, "CONTAINER_PAUSED", $"container {c.Id} is paused, unpause the container before exec");
+        }
+
+        if (c.State.Status != ContainerStatus.Running)
+        {
+            throw new StrataException(ErrorKind.Conflict, "CONTAINER_NOT_RUNNING", $"container {c.Id} is not running");
+        }
+
+        if (options.Command.Count == 0)
+        {
+            throw StrataException.Invalid("EXEC_NO_COMMAND", "exec requires at least 1 argument: CONTAINER COMMAND [ARG...]");
+        }
+
+        var rootfs = RootfsDir(c.Id);
+        string? user = null;
+        if (!string.IsNullOrEmpty(options.User))
+        {
+            var (uid, gid, _) = UserSpec.Resolve(options.User, rootfs);
+            user = string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}");
+        }
+
+        // The same PATH lookup as at start, with the container's environment and the exec's additions.
+        ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = options.Command, Env = [.. c.Spec.Env, .. options.Env], User = options.User ?? c.Spec.User }, rootfs, options.Tty);
+        var psi = RuntimeFor(c.Spec).ExecStartInfo(c.Id, options.Command, options.Tty, options.Env, options.WorkingDir, user);
+        psi.RedirectStandardInput = !options.Interactive;
+        return psi;
+    }
+}

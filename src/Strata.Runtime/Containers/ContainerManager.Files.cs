@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Strata.Oci;
+using Strata.Runtime.Bundles;
+using Strata.Storage.Layers;
+using Strata.Storage.Snapshots;
+
+namespace Strata.Runtime.Containers;
+
+public sealed partial class ContainerManager
+{
+    /// <summary>
+    /// <c>diff</c>: what the container changed, read from its upper directory (overlay whiteouts are deletions;
+    /// a path that an image layer also has is a change, else an addition), sorted as docker prints them.
+    /// </summary>
+    public async Task<IReadOnlyList<ContainerChange>> DiffAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var upper = _snapshots.DirectoryOf(c.SnapshotKey) ?? throw StrataException.NotFound("SNAPSHOT_NOT_FOUND", $"container {c.ShortId} has no writable layer");
+        if (_snapshots.Driver != "overlay")
+        {
+            throw StrataException.Precondition("DIFF_DRIVER", $"diff needs the overlay storage driver (this store uses {_snapshots.Driver})");
+        }
+
+        var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
+        var lowers = mounts.SelectMany(m => m.Options).Where(o => o.StartsWith("lowerdir=", StringComparison.Ordinal))
+            .SelectMany(o => o["lowerdir=".Length..].Split(':')).ToList();
+        var changes = new List<ContainerChange>();
+        Walk(upper, "/", lowers, changes, cancellationToken);
+        return [.. changes.OrderBy(x => x.Path, StringComparer.Ordinal)];
+    }
+
+    private static void Walk(string dir, string rel, List<string> lowers, List<ContainerChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(entry);
+            var path = rel + name;
+            if (UnixFs.TryLstat(entry) is not { } st)
+            {
+                continue;
+            }
+
+            if (st.FileType == UnixStat.TypeChar && st.RdevMajor == 0 && st.RdevMinor == 0)
+            {
+                changes.Add(new ContainerChange('D', path));
+                continue;
+            }
+
+            var inLower = lowers.Any(l => Path.Exists(Path.Combine(l, path.TrimStart('/'))) || new FileInfo(Path.Combine(l, path.TrimStart('/'))).LinkTarget is not null);
+            changes.Add(new ContainerChange(inLower ? 'C' : 'A', path));
+            if (st.FileType == UnixStat.TypeDirectory)
+            {
+                Walk(entry, path + "/", lowers, changes, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the container's root filesystem mounted (mounting it for the call when stopped).</summary>
+    public async Task<T> WithRootfsAsync<T>(string nameOrId, Func<ContainerRecord, string, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var rootfs = RootfsDir(c.Id);
+        if (IsMounted(rootfs))
+        {
+            return await work(c, rootfs).ConfigureAwait(false);
+        }
+
+        var temp = Path.Combine(ContainerDir(c.Id), "mnt-" + Environment.ProcessId);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
+            var init = Path.Combine(ContainerDir(c.Id), "init");
+            Mounter.MountAll([.. mounts.Select(m => m.Type != "overlay" ? m : m with
+            {
+                Options = [.. m.Options.Select(o => o.StartsWith("lowerdir=", StringComparison.Ordinal) ? "lowerdir=" + init + ":" + o["lowerdir=".Length..] : o)],
+            })], temp);
+            try
+            {
+                return await work(c, temp).ConfigureAwait(false);
+            }
+            finally
+            {
+                Mounter.TryUnmount(temp, detach: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(temp);
+        }
+    }
+
+    /// <summary><c>export</c>: the container's whole filesystem as a plain tar.</summary>
+    public Task<LayerDiffResult> ExportAsync(string nameOrId, Stream output, CancellationToken cancellationToken = default) =>
+        WithRootfsAsync(nameOrId, (_, root) => _differ.DiffAsync(root, output, LayerCompression.None, overlayWhiteouts: false, cancellationToken), cancellationToken);
+
+    /// <summary><c>cp CONTAINER:SRC DEST</c>: copies a file or directory out of the container.</summary>
+    public Task<string> CopyFromAsync(string nameOrId, string source, string destination, CancellationToken cancellationToken = default) =>
+        WithRootfsAsync(nameOrId, async (c, root) =>
+        {
+            var from = RootfsPath.Resolve(root, source);
+            if (!Path.Exists(from))
+            {
+                throw StrataException.NotFound("CP_SOURCE", $"Could not find the file {source} in container {c.Name}");
+            }
+
+            var to = Directory.Exists(destination) ? Path.Combine(destination, Path.GetFileName(from.TrimEnd('/'))) : destination;
+            await CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
+            return to;
+        }, cancellationToken);
+
+    /// <summary><c>cp SRC CONTAINER:DEST</c>: copies a host file or directory into the container's writable layer.</summary>
+    public Task<string> CopyToAsync(string nameOrId, string source, string destination, CancellationToken cancellationToken = default) =>
+        WithRootfsAsync(nameOrId, async (c, root) =>
+        {
+            if (!Path.Exists(source))
+            {
+                throw StrataException.NotFound("CP_SOURCE", $"stat {source}: no such file or directory");
+            }
+
+            var target = RootfsPath.Resolve(root, destination);
+            var to = Directory.Exists(target) ? Path.Combine(target, Path.GetFileName(Path.GetFullPath(source).TrimEnd('/'))) : target;
+            if (!Directory.Exists(Path.GetDirectoryName(to)))
+            {
+                throw StrataException.NotFound("CP_DEST", $"Could not find the file {destination} in container {c.Name}");
+            }
+
+            await CopyAsync(source, to, cancellationToken).ConfigureAwait(false);
+            return to;
+        }, cancellationToken);
+
+    private static async Task CopyAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(from))
+        {
+            await TreeCopier.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var tmp = to + ".strata-cp-" + Environment.ProcessId;
+        File.Copy(from, tmp, overwrite: true);
+        File.SetUnixFileMode(tmp, File.GetUnixFileMode(from));
+        File.Move(tmp, to, overwrite: true);
+    }
+
+    /// <summary><c>top</c>: the container's processes as <c>ps -f</c> shows them.</summary>
+    public async Task<string> TopAsync(string nameOrId, IReadOnlyList<string> psArgs, CancellationToken cancellationToken = default)
+    {
+        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        if (c.State.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
+        {
+            throw StrataException.Precondition("CONTAINER_NOT_RUNNING", $"container {c.Id} is not running");
+        }
+
+        var pids = await RuntimeFor(c.Spec).PidsAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        var psi = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in psArgs.Count > 0 ? psArgs : ["-f"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.ArgumentList.Add("-p");
+        psi.ArgumentList.Add(string.Join(',', pids.DefaultIfEmpty(c.State.Pid)));
+        using var p = Process.Start(psi) ?? throw StrataException.Unavailable("PS", "cannot run ps");
+        var output = await p.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return output;
+    }
+}

@@ -1,0 +1,61 @@
+namespace Strata.Runtime.Containers;
+
+/// <summary>The flags of <c>create</c>/<c>run</c>, before they are merged with the image's config.</summary>
+public sealed record ContainerOptions
+{
+    public required string Image { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Command after the image name; empty keeps the image's Cmd.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary><c>--entrypoint</c>: null keeps the image's; empty string clears it.</summary>
+    public string? Entrypoint { get; init; }
+
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string? WorkingDir { get; init; }
+
+    public string? User { get; init; }
+
+    public string? Hostname { get; init; }
+
+    public bool Tty { get; init; }
+
+    public bool Interactive { get; init; }
+
+    public string Network { get; init; } = "bridge";
+
+    /// <summary><c>-v</c> values.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+
+    /// <summary><c>--mount</c> values.</summary>
+    public IReadOnlyList<string> Mounts { get; init; } = [];
+
+    /// <summary><c>--tmpfs</c> values.</summary>
+    public IReadOnlyList<string> Tmpfs { get; init; } = [];
+
+    public ResourceLimits Resources { get; init; } = new();
+
+    public RestartPolicy Restart { get; init; } = RestartPolicy.No;
+
+    public bool AutoRemove { get; init; }
+
+    public bool Privileged { get; init; }
+
+    public bool ReadOnly { get; init; }
+
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public string? StopSignal { get; init; }
+
+    public int? StopTimeout { get; init; }
+
+    /// <summary><c>-p [IP:]HOST:CONTAINER[/PROTO]</c> values.</summary>
+    public IReadOnlyList<string> Publish { get; init; } = [];
+}

@@ -1,0 +1,72 @@
+namespace Strata.Runtime.Containers;
+
+/// <summary>
+/// What a container was created with: the image's config merged with the flags of <c>create</c>/<c>run</c>.
+/// Stored as JSON with the container; the bundle is generated from it on every start.
+/// </summary>
+public sealed record ContainerSpec
+{
+    /// <summary>The image as the user named it (<c>busybox</c>).</summary>
+    public required string Image { get; init; }
+
+    /// <summary>The image ID (config digest) at creation.</summary>
+    public required string ImageId { get; init; }
+
+    /// <summary>Top chain ID of the image's layers (the snapshot parent); null for an empty image.</summary>
+    public string? ChainId { get; init; }
+
+    public IReadOnlyList<string> Entrypoint { get; init; } = [];
+
+    public IReadOnlyList<string> Cmd { get; init; } = [];
+
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string WorkingDir { get; init; } = string.Empty;
+
+    public string User { get; init; } = string.Empty;
+
+    public string Hostname { get; init; } = string.Empty;
+
+    public string Domainname { get; init; } = string.Empty;
+
+    public bool Tty { get; init; }
+
+    public bool OpenStdin { get; init; }
+
+    /// <summary><c>bridge</c> (default: a private network namespace), <c>none</c> or <c>host</c>.</summary>
+    public string Network { get; init; } = "bridge";
+
+    public IReadOnlyList<MountPoint> Mounts { get; init; } = [];
+
+    public ResourceLimits Resources { get; init; } = new();
+
+    public RestartPolicy Restart { get; init; } = RestartPolicy.No;
+
+    public bool AutoRemove { get; init; }
+
+    public bool Privileged { get; init; }
+
+    public bool ReadOnlyRootfs { get; init; }
+
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Signal <c>stop</c> sends first (image StopSignal or <c>--stop-signal</c>).</summary>
+    public string StopSignal { get; init; } = "SIGTERM";
+
+    /// <summary>Seconds <c>stop</c> waits before SIGKILL; null: 10.</summary>
+    public int? StopTimeout { get; init; }
+
+    /// <summary><c>-p</c> mappings (forwarded by the monitor from the host address into the container's network namespace).</summary>
+    public IReadOnlyList<PortMapping> Publish { get; init; } = [];
+
+    /// <summary>The OCI runtime that runs it: <c>crun</c> or <c>runc</c> (or a path).</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>The process: Entrypoint followed by Cmd.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Args => [.. Entrypoint, .. Cmd];
+}

@@ -1,0 +1,30 @@
+namespace Strata.Runtime.Containers;
+
+/// <summary>The mutable part of a container: status, processes, exit.</summary>
+public sealed record ContainerState
+{
+    public ContainerStatus Status { get; init; } = ContainerStatus.Created;
+
+    /// <summary>Host PID of the container's init process while running.</summary>
+    public int Pid { get; init; }
+
+    /// <summary>PID of the process watching it (the monitor, or the CLI of an attached run).</summary>
+    public int MonitorPid { get; init; }
+
+    public int ExitCode { get; init; }
+
+    public bool OomKilled { get; init; }
+
+    public string Error { get; init; } = string.Empty;
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public int RestartCount { get; init; }
+
+    /// <summary>Set by <c>stop</c>/<c>kill</c> so the restart policy does not bring it back.</summary>
+    public bool StoppedByUser { get; init; }
+
+    public bool IsActive => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
+}

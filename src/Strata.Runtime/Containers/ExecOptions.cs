@@ -1,0 +1,17 @@
+namespace Strata.Runtime.Containers;
+
+/// <summary><c>exec [-i] [-t] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...</c>.</summary>
+public sealed record ExecOptions
+{
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public bool Tty { get; init; }
+
+    public bool Interactive { get; init; }
+
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string? WorkingDir { get; init; }
+
+    public string? User { get; init; }
+}
