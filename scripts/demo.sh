@@ -19,7 +19,7 @@ s() { echo "+ strata $*" >&2; "$STRATA" "$@"; }
 
 step "Base image from busybox-static"
 rootfs=$work/rootfs
-mkdir -p "$rootfs"/{bin,etc,root,tmp,proc,sys,dev}
+mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,proc,sys,dev}
 cp /bin/busybox "$rootfs/bin/" && chroot "$rootfs" /bin/busybox --install -s
 echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"; echo 'root:x:0:' > "$rootfs/etc/group"; chmod 1777 "$rootfs/tmp"
 tar -C "$rootfs" --numeric-owner --sort=name -cf "$work/busybox.tar" .

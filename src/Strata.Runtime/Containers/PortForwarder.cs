@@ -25,7 +25,8 @@ internal sealed class PortForwarder : IDisposable
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // SO_REUSEADDR alone (.NET's ReuseAddress also sets SO_REUSEPORT, which would let a second container share the port).
+                s.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
                 s.Bind(new IPEndPoint(IPAddress.Parse(p.HostIp), p.HostPort));
                 s.Listen(128);
                 _listeners.Add(s);

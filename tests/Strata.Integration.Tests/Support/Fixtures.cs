@@ -33,7 +33,11 @@ public static class Fixtures
 
             var dir = Directory.CreateTempSubdirectory("strata-busybox-").FullName;
             var root = System.IO.Path.Combine(dir, "rootfs");
-            Directory.CreateDirectory(System.IO.Path.Combine(root, "bin"));
+            foreach (var d in new[] { "bin", "sbin", "usr/bin", "usr/sbin" })
+            {
+                Directory.CreateDirectory(System.IO.Path.Combine(root, d));
+            }
+
             File.Copy("/bin/busybox", System.IO.Path.Combine(root, "bin", "busybox"));
             (await Proc.RunAsync("chroot", [root, "/bin/busybox", "--install", "-s"])).EnsureSuccess("busybox --install");
             Directory.CreateDirectory(System.IO.Path.Combine(root, "etc"));
