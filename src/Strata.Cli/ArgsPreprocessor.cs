@@ -55,7 +55,7 @@ public static class ArgsPreprocessor
                 continue;
             }
 
-            return i + 1 < args.Length ? [.. args[..(i + 1)], "--", .. args[(i + 1)..]] : args;
+            return i + 1 < args.Length && args[i + 1] != "--" ? [.. args[..(i + 1)], "--", .. args[(i + 1)..]] : args;
         }
 
         return args;
