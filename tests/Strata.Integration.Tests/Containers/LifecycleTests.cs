@@ -23,7 +23,8 @@ public sealed class LifecycleTests
         Assert.All(outLines, l => Assert.StartsWith("tick ", l, StringComparison.Ordinal));
         Assert.All(errLines, l => Assert.StartsWith("err ", l, StringComparison.Ordinal));
         Assert.NotEmpty(errLines);
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT", (await host.OkAsync("logs", "-t", "--tail", "1", "ticker")));
+        var stamped = await host.RunAsync("logs", "-t", "--tail", "1", "ticker");
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (tick|err) \d+\n$", stamped.Stdout + stamped.Stderr);
 
         var ps = (await host.OkAsync("ps")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$", ps[0]);

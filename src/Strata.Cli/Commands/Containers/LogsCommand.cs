@@ -33,7 +33,7 @@ public static class LogsCommand
             await foreach (var e in JsonLogReader.ReadAsync(engine.Containers.LogPath(c.Id), n, parse.GetValue(follow),
                 async token => (await engine.Containers.GetAsync(c.Id, token)).State.IsActive, ct))
             {
-                var text = stamps ? e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffff'Z' ", CultureInfo.InvariantCulture) + e.Text : e.Text;
+                var text = stamps ? e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z '", CultureInfo.InvariantCulture) + e.Text : e.Text;
                 var bytes = System.Text.Encoding.UTF8.GetBytes(text);
                 var target = e.Stream == "stderr" ? stderr : stdout;
                 await target.WriteAsync(bytes, ct);
