@@ -39,8 +39,11 @@ public sealed partial class ContainerManager
         }
 
         // The same PATH lookup as at start, with the container's environment and the exec's additions.
-        ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = options.Command, Env = [.. c.Spec.Env, .. options.Env], User = options.User ?? c.Spec.User }, rootfs, options.Tty);
-        var psi = RuntimeFor(c.Spec).ExecStartInfo(c.Id, options.Command, options.Tty, options.Env, options.WorkingDir, user);
+        var env = MergeEnv(c.Spec.Env, options.Env);
+        var process = ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = options.Command, Env = env, User = options.User ?? c.Spec.User }, rootfs, options.Tty);
+
+        // crun's --env replaces the process environment (runc's appends): always pass the whole, merged one.
+        var psi = RuntimeFor(c.Spec).ExecStartInfo(c.Id, options.Command, options.Tty, process.Env, options.WorkingDir, user);
         psi.RedirectStandardInput = !options.Interactive;
         return psi;
     }
