@@ -18,7 +18,9 @@ public sealed partial class ContainerManager
         var image = await _images.ResolveAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var (_, config) = await _images.ReadAsync(image, cancellationToken).ConfigureAwait(false);
         var chain = await _images.UnpackAsync(image, cancellationToken).ConfigureAwait(false);
-        var spec = BuildSpec(options, image.Id.ToString(), chain, config.Config ?? new ContainerConfig(), DefaultRuntime().Name);
+        var runtime = DefaultRuntime();
+        var spec = BuildSpec(options, image.Id.ToString(), chain, config.Config ?? new ContainerConfig(),
+            _runtime is { } asked && asked.Contains('/', StringComparison.Ordinal) ? runtime.Path : runtime.Name);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = options.Name;
