@@ -36,15 +36,17 @@ public sealed class TlsAuthTests : IDisposable
         return (cert, key);
     }
 
+    /// <summary>Users and rules go in before the server starts (a running server picks CLI changes up within 2 s).</summary>
     private async Task<StrataRegistry> StartAsync(string auth)
     {
         var dataDir = Path.Combine(_tmp, "data");
-        var registry = await StrataRegistry.StartAsync(_strata, dataDir, await SelfSignedAsync(), "--auth", auth);
-        await registry.AddUserAsync("alice", AlicePassword);
-        await registry.AddUserAsync("bob", BobPassword);
-        await registry.AdminOkAsync("access", "grant", "user:alice", "**", "pull,push");
-        await registry.AdminOkAsync("access", "grant", "user:bob", "**", "pull");
-        return registry;
+        async Task Admin(string? stdin, params string[] args) =>
+            (await _strata.RunAsync(["registry", "--data-dir", dataDir, .. args], stdin)).EnsureSuccess("strata registry " + string.Join(' ', args));
+        await Admin(AlicePassword, "user", "add", "alice", "--password-stdin");
+        await Admin(BobPassword, "user", "add", "bob", "--password-stdin");
+        await Admin(null, "access", "grant", "user:alice", "**", "pull,push");
+        await Admin(null, "access", "grant", "user:bob", "**", "pull");
+        return await StrataRegistry.StartAsync(_strata, dataDir, await SelfSignedAsync(), "--auth", auth);
     }
 
     private static HttpClient InsecureClient() =>

@@ -29,11 +29,22 @@ public sealed class DistributionRegistry : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("strata-distribution-").FullName;
         var port = Fixtures.FreePort();
         var config = Path.Combine(dir, "config.yml");
-        await File.WriteAllTextAsync(config, $$"""
+        var storage = Path.Combine(dir, "storage");
+        await File.WriteAllTextAsync(config, $"""
             version: 0.1
-            log: {level: error, accesslog: {disabled: true}}
-            storage: {filesystem: {rootdirectory: {{Path.Combine(dir, "storage")}}}, delete: {enabled: true}, cache: {blobdescriptor: inmemory}}
-            http: {addr: 127.0.0.1:{{port}}}
+            log:
+              level: error
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: {storage}
+              delete:
+                enabled: true
+              cache:
+                blobdescriptor: inmemory
+            http:
+              addr: 127.0.0.1:{port}
             """);
         var process = ServedProcess.Start("docker-registry", ["serve", config]);
         var registry = new DistributionRegistry(dir, port, process);
