@@ -76,11 +76,10 @@ public sealed class SkopeoInteropTests : IAsyncLifetime
         Assert.Equal(4, there.GetProperty("Layers").GetArrayLength());
         Assert.Equal(id, (await Skopeo.InspectAsync($"docker://{distribution.Host}/copied/layers:1", "--raw")).GetProperty("config").GetProperty("digest").GetString());
 
-        // Back: byte for byte what distribution holds, or (skopeo's blob-info cache knows the uncompressed
-        // layers are already in this registry and reuses them) byte for byte what strata pushed.
+        // Back: skopeo's blob-info cache may swap layers for forms it knows this registry already has, so the
+        // manifest digest is skopeo's choice; the image (config digest, layers) is the same.
         await Skopeo.CopyAsync($"docker://{distribution.Host}/copied/layers:1", $"docker://{_registry.Host}/back/layers:1");
-        var back = await Skopeo.InspectAsync($"docker://{_registry.Host}/back/layers:1");
-        Assert.Contains(back.GetProperty("Digest").GetString(), new[] { there.GetProperty("Digest").GetString(), (await Skopeo.InspectAsync("docker://" + mine)).GetProperty("Digest").GetString() });
+        Assert.Equal(4, (await Skopeo.InspectAsync($"docker://{_registry.Host}/back/layers:1")).GetProperty("Layers").GetArrayLength());
         Assert.Equal(id, (await Skopeo.InspectAsync($"docker://{_registry.Host}/back/layers:1", "--raw")).GetProperty("config").GetProperty("digest").GetString());
         var tags = await Skopeo.RunAsync("list-tags", "--tls-verify=false", $"docker://{_registry.Host}/back/layers");
         Assert.Contains("\"1\"", tags.EnsureSuccess("skopeo list-tags").Stdout);
