@@ -37,12 +37,14 @@
   const json = async (path) => (await api(path)).json();
   const q = (o) => Object.entries(o).map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
 
-  function render(...nodes) { main.replaceChildren(...nodes); }
+  // replaceChildren would show a null child as the text "null": drop absent children as el() does.
+  const fill = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined));
+  function render(...nodes) { fill(main, ...nodes); }
   function fail(e) { render(el('p', { class: 'error', id: 'error' }, e.message)); }
 
   function header() {
     const nav = $('#nav');
-    nav.replaceChildren(el('a', { href: '#/repos', id: 'nav-repos' }, 'Repositories'),
+    fill(nav, el('a', { href: '#/repos', id: 'nav-repos' }, 'Repositories'),
       session.isAdmin ? el('a', { href: '#/admin', id: 'nav-admin' }, 'Admin') : null);
     const who = $('#who');
     if (session.user) {
@@ -230,7 +232,7 @@
       const waste = el('div', { id: 'waste' }, el('p', { class: 'muted' }, 'Analysing layers…'));
       parts.push(el('h2', {}, 'Wasted bytes'), waste);
       json('analysis?' + q({ repo, digest })).then((a) => {
-        waste.replaceChildren(el('p', { id: 'waste-summary' }, human(a.wastedBytes) + ' wasted of ' + human(a.totalBytes) + ' in files'),
+        fill(waste, el('p', { id: 'waste-summary' }, human(a.wastedBytes) + ' wasted of ' + human(a.totalBytes) + ' in files'),
           a.files.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Path'), el('th', { class: 'num' }, 'Hidden copies'), el('th', { class: 'num' }, 'Wasted'))),
             el('tbody', {}, a.files.map((f) => el('tr', {}, el('td', {}, el('code', {}, f.path)), el('td', { class: 'num' }, f.copies), el('td', { class: 'num' }, human(f.wastedBytes)))))) : null);
       }).catch((e) => waste.replaceChildren(el('p', { class: 'error' }, e.message)));
