@@ -179,9 +179,52 @@ public sealed partial class ContainerManager
         File.Delete(pidFile);
         File.Delete(runtimeLog);
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        var network = await AttachNetworkAsync(c, cancellationToken).ConfigureAwait(false);
         try
         {
-            await PrepareBundleAsync(c, mode == AttachMode.Terminal, cancellationToken).ConfigureAwait(false);
+            return await RunInNetworkAsync(c, mode, runtime, network, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (network is not null)
+            {
+                await Bridge.DetachAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+                await Store.UpdateStateAsync(c.Id, s => s with { IpAddress = string.Empty }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Puts a bridge-network container on the Strata bridge; null (loopback only) where the host does not allow it.</summary>
+    private async Task<Network.NetworkAttachment?> AttachNetworkAsync(ContainerRecord c, CancellationToken cancellationToken)
+    {
+        if (c.Spec.Network != "bridge")
+        {
+            return null;
+        }
+
+        try
+        {
+            var attachment = await Bridge.AttachAsync(c.Id, async ct => (await Store.ListAsync(ct).ConfigureAwait(false))
+                .Where(o => o.Id != c.Id && o.State.IsActive && o.State.IpAddress.Length > 0)
+                .Select(o => o.State.IpAddress).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            await Store.UpdateStateAsync(c.Id, s => s with { IpAddress = attachment.IpAddress }, cancellationToken).ConfigureAwait(false);
+            return attachment;
+        }
+        catch (StrataException e)
+        {
+            await Console.Error.WriteLineAsync($"notice: container {c.ShortId} gets loopback only: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private async Task<RunResult> RunInNetworkAsync(ContainerRecord c, AttachMode mode, OciRuntime runtime, Network.NetworkAttachment? network, CancellationToken cancellationToken)
+    {
+        var dir = ContainerDir(c.Id);
+        var pidFile = Path.Combine(dir, "pidfile");
+        var runtimeLog = Path.Combine(dir, "runtime.log");
+        try
+        {
+            await PrepareBundleAsync(c, mode == AttachMode.Terminal, network, cancellationToken).ConfigureAwait(false);
         }
         catch (StrataException e)
         {
@@ -347,7 +390,7 @@ public sealed partial class ContainerManager
         : 125;
 
     /// <summary>Mounts the root filesystem and writes the bundle (config.json, hosts, resolv.conf, hostname).</summary>
-    private async Task PrepareBundleAsync(ContainerRecord c, bool terminal, CancellationToken cancellationToken)
+    private async Task PrepareBundleAsync(ContainerRecord c, bool terminal, Network.NetworkAttachment? network, CancellationToken cancellationToken)
     {
         var dir = ContainerDir(c.Id);
         var rootfs = RootfsDir(c.Id);
@@ -377,7 +420,7 @@ public sealed partial class ContainerManager
         await File.WriteAllTextAsync(hosts,
             c.Spec.Network == "host" && File.Exists("/etc/hosts")
                 ? await File.ReadAllTextAsync("/etc/hosts", cancellationToken).ConfigureAwait(false)
-                : $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n127.0.1.1\t{hostname}\n",
+                : $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n{network?.IpAddress ?? "127.0.1.1"}\t{hostname}\n",
             cancellationToken).ConfigureAwait(false);
         var hostResolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
         await File.WriteAllTextAsync(resolv, c.Spec.Network == "none" ? string.Empty : hostResolv, cancellationToken).ConfigureAwait(false);
@@ -399,6 +442,7 @@ public sealed partial class ContainerManager
             HostnameFile = hostnameFile,
             UserMounts = userMounts,
             CgroupsPath = "/strata/" + c.Id,
+            NetworkNamespacePath = network?.NamespacePath,
         }, process);
         var tmp = Path.Combine(dir, "config.json.tmp");
         await File.WriteAllBytesAsync(tmp, config, cancellationToken).ConfigureAwait(false);

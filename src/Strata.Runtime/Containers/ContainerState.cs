@@ -26,5 +26,8 @@ public sealed record ContainerState
     /// <summary>Set by <c>stop</c>/<c>kill</c> so the restart policy does not bring it back.</summary>
     public bool StoppedByUser { get; init; }
 
+    /// <summary>Address on the Strata bridge while running (empty: no bridge, or loopback only).</summary>
+    public string IpAddress { get; init; } = string.Empty;
+
     public bool IsActive => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
 }

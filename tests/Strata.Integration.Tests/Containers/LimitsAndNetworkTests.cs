@@ -32,17 +32,45 @@ public sealed class LimitsAndNetworkTests
     }
 
     [Fact]
-    public async Task Network_none_and_bridge_have_only_loopback_and_host_shares_the_hosts()
+    public async Task Network_none_has_only_loopback_bridge_adds_eth0_and_host_shares_the_hosts()
     {
         using var host = await ContainerHost.CreateAsync();
         var none = await host.OkAsync("run", "--rm", "--network", "none", "busybox", "cat", "/proc/net/dev");
         Assert.Contains("lo:", none, StringComparison.Ordinal);
         Assert.Equal(3, none.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        var bridge = await host.OkAsync("run", "--rm", "busybox", "sh", "-c", "busybox ip -o addr show lo");
+        var bridge = await host.OkAsync("run", "--rm", "busybox", "sh", "-c", "busybox ip -o addr show");
         Assert.Contains("127.0.0.1", bridge, StringComparison.Ordinal);
+        Assert.Contains("eth0", bridge, StringComparison.Ordinal);
         var hostNet = await host.OkAsync("run", "--rm", "--network", "host", "busybox", "cat", "/proc/net/dev");
         Assert.Equal(File.ReadAllLines("/proc/net/dev").Length, hostNet.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("127.0.1.1\t", await host.OkAsync("run", "--rm", "-h", "named-host", "busybox", "cat", "/etc/hosts"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bridge_containers_get_addresses_and_reach_each_other_and_the_namespace_goes_with_them()
+    {
+        using var host = await ContainerHost.CreateAsync();
+        await host.OkAsync("run", "-d", "--name", "server", "busybox", "sh", "-c",
+            "mkdir -p /www && echo on-the-bridge > /www/index.html && exec busybox httpd -f -p 80 -h /www");
+        var ip = (await host.OkAsync("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "server")).Trim();
+        Assert.Matches(@"^10\.89\.0\.\d+$", ip);
+        var id = (await host.OkAsync("inspect", "-f", "{{.Id}}", "server")).Trim();
+        Assert.True(File.Exists("/run/netns/strata-" + id[..12]));
+        Assert.Contains(ip + "\t", await host.OkAsync("exec", "server", "cat", "/etc/hosts"), StringComparison.Ordinal);
+        string? body = null;
+        Assert.True(await ContainerHost.EventuallyAsync(async () =>
+        {
+            var r = await host.RunAsync("run", "--rm", "busybox", "busybox", "wget", "-q", "-O", "-", $"http://{ip}/index.html");
+            body = r.Stdout;
+            return r.ExitCode == 0;
+        }));
+        Assert.Equal("on-the-bridge\n", body);
+        var other = (await host.OkAsync("run", "--rm", "busybox", "sh", "-c", "busybox ip -o -4 addr show eth0")).Trim();
+        Assert.Contains("10.89.0.", other, StringComparison.Ordinal);
+        Assert.DoesNotContain(ip + "/", other, StringComparison.Ordinal);
+        await host.OkAsync("rm", "-f", "server");
+        Assert.False(File.Exists("/run/netns/strata-" + id[..12]));
+        Assert.False(Directory.Exists("/sys/class/net/vs" + id[..12]));
     }
 
     [Fact]

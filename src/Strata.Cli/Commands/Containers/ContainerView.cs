@@ -99,6 +99,14 @@ public static class ContainerView
                 ["PidsLimit"] = c.Spec.Resources.PidsLimit,
                 ["Runtime"] = c.Spec.Runtime,
             },
+            ["NetworkSettings"] = new JsonObject
+            {
+                ["IPAddress"] = s.IpAddress,
+                ["Gateway"] = s.IpAddress.Length > 0 ? Strata.Runtime.Network.BridgeNetwork.Gateway : string.Empty,
+                ["IPPrefixLen"] = s.IpAddress.Length > 0 ? Strata.Runtime.Network.BridgeNetwork.PrefixLength : 0,
+                ["SandboxKey"] = s.IpAddress.Length > 0 ? "/run/netns/" + Strata.Runtime.Network.BridgeNetwork.NamespaceName(c.Id) : string.Empty,
+                ["Ports"] = PortBindings(c),
+            },
             ["GraphDriver"] = new JsonObject
             {
                 ["Name"] = driver,
