@@ -204,9 +204,7 @@ public sealed partial class ContainerManager
 
         try
         {
-            var attachment = await Bridge.AttachAsync(c.Id, async ct => (await Store.ListAsync(ct).ConfigureAwait(false))
-                .Where(o => o.Id != c.Id && o.State.IsActive && o.State.IpAddress.Length > 0)
-                .Select(o => o.State.IpAddress).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            var attachment = await Bridge.AttachAsync(c.Id, cancellationToken).ConfigureAwait(false);
             await Store.UpdateStateAsync(c.Id, s => s with { IpAddress = attachment.IpAddress }, cancellationToken).ConfigureAwait(false);
             return attachment;
         }

@@ -35,7 +35,7 @@ public sealed partial class ContainerManager
         _differ = differ;
         _runtime = runtime;
         Store = new ContainerStore(db);
-        Bridge = new Network.BridgeNetwork(Path.Combine(root, "network"));
+        Bridge = new Network.BridgeNetwork();
         Volumes = new VolumeStore(db, Path.Combine(root, "volumes"));
     }
 

@@ -19,31 +19,42 @@ public sealed class BridgeNetwork
     public const int PrefixLength = 24;
     private const string SubnetPrefix = "10.89.0.";
 
-    private readonly string _lockFile;
+    private readonly string _stateDir;
 
-    public BridgeNetwork(string stateDir)
-    {
-        Directory.CreateDirectory(stateDir);
-        _lockFile = Path.Combine(stateDir, "ipam.lock");
-    }
+    /// <summary>The bridge is host-wide, so its address book is too (default <c>/run/strata/ipam</c>): one file per address naming the namespace that holds it.</summary>
+    public BridgeNetwork(string stateDir = "/run/strata/ipam") => _stateDir = stateDir;
 
     public static string NamespaceName(string containerId) => "strata-" + containerId[..12];
 
     /// <summary>
-    /// Creates the container's namespace and veth on the bridge with the lowest free address not in
-    /// <paramref name="inUse"/> (read under the IPAM lock, so concurrent starts never share one).
+    /// Creates the container's namespace and veth on the bridge with the lowest free address (chosen under a
+    /// host-wide lock, so concurrent starts from any store never share one; an address whose namespace is gone is free).
     /// </summary>
-    public async Task<NetworkAttachment> AttachAsync(string containerId, Func<CancellationToken, Task<IReadOnlySet<string>>> inUse, CancellationToken cancellationToken = default)
+    public async Task<NetworkAttachment> AttachAsync(string containerId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(inUse);
-        await using var gate = await LockAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureBridgeAsync(cancellationToken).ConfigureAwait(false);
-        var used = await inUse(cancellationToken).ConfigureAwait(false);
-        var ip = Enumerable.Range(2, 253).Select(i => SubnetPrefix + i.ToString(CultureInfo.InvariantCulture)).FirstOrDefault(a => !used.Contains(a))
-            ?? throw StrataException.Unavailable("NETWORK_FULL", $"no free address left on the {BridgeName} network (10.89.0.0/24)");
+        Directory.CreateDirectory(_stateDir);
         var ns = NamespaceName(containerId);
         var veth = "vs" + containerId[..12];
         await DetachAsync(containerId, cancellationToken).ConfigureAwait(false);
+        await using var gate = await LockAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureBridgeAsync(cancellationToken).ConfigureAwait(false);
+        string? ip = null;
+        foreach (var candidate in Enumerable.Range(2, 253).Select(i => SubnetPrefix + i.ToString(CultureInfo.InvariantCulture)))
+        {
+            var entry = Path.Combine(_stateDir, candidate);
+            if (!File.Exists(entry) || !File.Exists("/run/netns/" + (await File.ReadAllTextAsync(entry, cancellationToken).ConfigureAwait(false)).Trim()))
+            {
+                ip = candidate;
+                await File.WriteAllTextAsync(entry, ns, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+        }
+
+        if (ip is null)
+        {
+            throw StrataException.Unavailable("NETWORK_FULL", $"no free address left on the {BridgeName} network (10.89.0.0/24)");
+        }
+
         try
         {
             await IpAsync(cancellationToken, "netns", "add", ns).ConfigureAwait(false);
@@ -64,10 +75,27 @@ public sealed class BridgeNetwork
         return new NetworkAttachment("/run/netns/" + ns, ip, Gateway, PrefixLength);
     }
 
-    /// <summary>Removes the container's namespace (its veth goes with it). Idempotent.</summary>
+    /// <summary>Removes the container's namespace (its veth goes with it) and frees its address. Idempotent.</summary>
     public async Task DetachAsync(string containerId, CancellationToken cancellationToken = default)
     {
         var ns = NamespaceName(containerId);
+        if (Directory.Exists(_stateDir))
+        {
+            foreach (var entry in Directory.EnumerateFiles(_stateDir, SubnetPrefix + "*"))
+            {
+                try
+                {
+                    if ((await File.ReadAllTextAsync(entry, cancellationToken).ConfigureAwait(false)).Trim() == ns)
+                    {
+                        File.Delete(entry);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
         if (File.Exists("/run/netns/" + ns))
         {
             await RunAsync(cancellationToken, "netns", "delete", ns).ConfigureAwait(false);
@@ -84,7 +112,12 @@ public sealed class BridgeNetwork
     {
         if (!Directory.Exists("/sys/class/net/" + BridgeName))
         {
-            await IpAsync(cancellationToken, "link", "add", BridgeName, "type", "bridge").ConfigureAwait(false);
+            // Another store's strata may create it at the same moment: only its absence afterwards is an error.
+            var (code, output) = await RunAsync(cancellationToken, "link", "add", BridgeName, "type", "bridge").ConfigureAwait(false);
+            if (code != 0 && !Directory.Exists("/sys/class/net/" + BridgeName))
+            {
+                throw StrataException.Unavailable("NETWORK_SETUP", $"cannot create the {BridgeName} bridge: {output.Trim()}");
+            }
         }
 
         var addresses = await RunAsync(cancellationToken, "-o", "addr", "show", "dev", BridgeName).ConfigureAwait(false);
@@ -102,7 +135,7 @@ public sealed class BridgeNetwork
         {
             try
             {
-                return new FileStream(_lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(Path.Combine(_stateDir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException)
             {

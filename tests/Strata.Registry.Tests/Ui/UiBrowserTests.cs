@@ -84,9 +84,16 @@ public sealed class UiBrowserTests
     {
         for (var i = 0; i < 100; i++)
         {
-            if (await condition())
+            try
             {
-                return;
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("stale element", StringComparison.Ordinal))
+            {
+                // The page re-rendered between finding the element and reading it: look again.
             }
 
             await Task.Delay(100, ct);
