@@ -42,7 +42,9 @@ public sealed class LimitsAndNetworkTests
         Assert.Contains("127.0.0.1", bridge, StringComparison.Ordinal);
         Assert.Contains("eth0", bridge, StringComparison.Ordinal);
         var hostNet = await host.OkAsync("run", "--rm", "--network", "host", "busybox", "cat", "/proc/net/dev");
-        Assert.Equal(File.ReadAllLines("/proc/net/dev").Length, hostNet.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        // The host's own interfaces (the strata0 bridge the run above made, and whatever the machine has) are visible.
+        Assert.Contains("strata0:", hostNet, StringComparison.Ordinal);
+        Assert.DoesNotContain("strata0:", bridge, StringComparison.Ordinal);
         Assert.Contains("127.0.1.1\tnamed-host\n", await host.OkAsync("run", "--rm", "--network", "none", "-h", "named-host", "busybox", "cat", "/etc/hosts"), StringComparison.Ordinal);
         Assert.Matches(@"(?m)^10\.89\.0\.\d+\tnamed-host$", await host.OkAsync("run", "--rm", "-h", "named-host", "busybox", "cat", "/etc/hosts"));
     }
