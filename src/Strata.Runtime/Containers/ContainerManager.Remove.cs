@@ -31,6 +31,7 @@ public sealed partial class ContainerManager
             await WaitStoppedAsync(c.Id, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         }
 
+        Timing.Mark("rm: begin");
         await Store.UpdateStateAsync(c.Id, s => s with { Status = ContainerStatus.Removing }, cancellationToken).ConfigureAwait(false);
         await RuntimeFor(c.Spec).DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         UnmountRootfs(c.Id);
@@ -40,6 +41,7 @@ public sealed partial class ContainerManager
             await _snapshots.RemoveAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
         }
 
+        Timing.Mark("rm: snapshot removed");
         var dir = ContainerDir(c.Id);
         if (Directory.Exists(dir))
         {
@@ -53,6 +55,7 @@ public sealed partial class ContainerManager
             Directory.Delete(trash, recursive: true);
         }
 
+        Timing.Mark("rm: dir removed");
         await Store.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         if (removeVolumes)
         {

@@ -179,6 +179,7 @@ public sealed partial class ContainerManager
         File.Delete(pidFile);
         File.Delete(runtimeLog);
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        Timing.Mark("start: runtime state clean");
         var network = await AttachNetworkAsync(c, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -241,6 +242,7 @@ public sealed partial class ContainerManager
             return new RunResult(125, false, e.Message);
         }
 
+        Timing.Mark("start: bundle written");
         var psi = runtime.RunStartInfo(c.Id, dir, pidFile, runtimeLog);
         var terminal = mode == AttachMode.Terminal;
         psi.RedirectStandardInput = !terminal;
@@ -272,9 +274,11 @@ public sealed partial class ContainerManager
             forwarder?.Start(pid);
         }
 
+        Timing.Mark("start: container running");
         await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         await Task.WhenAll(pumps).ConfigureAwait(false);
         log?.Flush();
+        Timing.Mark("start: runtime exited");
         var exit = p.ExitCode;
         string? startError = null;
         if (pid == 0)

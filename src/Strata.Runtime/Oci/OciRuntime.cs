@@ -70,8 +70,12 @@ public sealed class OciRuntime
     public Task<RuntimeResult> KillAsync(string id, string signal, CancellationToken cancellationToken = default) =>
         RunAsync(cancellationToken, "kill", id, signal.StartsWith("SIG", StringComparison.Ordinal) ? signal[3..] : signal);
 
+    /// <summary>Deletes the runtime's state of a container; free when it has none (crun and runc keep it in <c>ROOT/ID</c>).</summary>
     public Task<RuntimeResult> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
-        RunAsync(cancellationToken, "delete", "--force", id);
+        HasState(id) ? RunAsync(cancellationToken, "delete", "--force", id) : Task.FromResult(new RuntimeResult(0, string.Empty, string.Empty));
+
+    /// <summary>Whether the runtime holds state for the container (a foreground <c>run</c> removes it when the process exits).</summary>
+    public bool HasState(string id) => Directory.Exists(System.IO.Path.Combine(StateRoot, id));
 
     public Task<RuntimeResult> PauseAsync(string id, CancellationToken cancellationToken = default) => RunAsync(cancellationToken, "pause", id);
 
@@ -80,6 +84,11 @@ public sealed class OciRuntime
     /// <summary>The runtime's view of the container: <c>running</c>, <c>paused</c>, <c>stopped</c>, <c>created</c>, or null when it has none.</summary>
     public async Task<string?> StatusAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (!HasState(id))
+        {
+            return null;
+        }
+
         var r = await RunAsync(cancellationToken, "state", id).ConfigureAwait(false);
         if (r.ExitCode != 0)
         {
