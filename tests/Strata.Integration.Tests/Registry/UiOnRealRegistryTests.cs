@@ -78,7 +78,11 @@ public sealed class UiOnRealRegistryTests : IDisposable
 
         var tags = await GetJsonAsync(admin, "ui/api/tags?repo=team/waste");
         Assert.Equal(new[] { "1", "2" }, tags.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).Order().ToArray());
-        Assert.All(tags.GetProperty("tags").EnumerateArray(), t => Assert.Equal(digest, t.GetProperty("digest").GetString()));
+        Assert.All(tags.GetProperty("tags").EnumerateArray(), t =>
+        {
+            Assert.Equal(digest, t.GetProperty("digest").GetString());
+            Assert.Equal("linux/amd64", Assert.Single(t.GetProperty("platforms").EnumerateArray()).GetString());
+        });
 
         var analysis = await GetJsonAsync(admin, $"ui/api/analysis?repo=team/waste&digest={Uri.EscapeDataString(digest)}");
         Assert.Equal(WastedFileBytes, analysis.GetProperty("wastedBytes").GetInt64());
