@@ -50,20 +50,33 @@ made=$(($(now_ms) - t0))
 count=$(curl -s "http://127.0.0.1:$port/v2/_catalog?n=100000" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["repositories"]))')
 [[ $count -ge $REPOS ]] || { echo "bench: only $count repositories" >&2; exit 1; }
 
-# measure LABEL QUERY: median time to first byte (ms) of REQS GETs of /ui/api/repositories?QUERY
+# measure LABEL QUERY [curl args]: median time to first byte (ms) of REQS GETs of /ui/api/repositories?QUERY
 measure() {
-  local i times=()
-  curl -s -o /dev/null "http://127.0.0.1:$port/ui/api/repositories?$2" # warm-up
+  local i times=() label=$1 query=$2
+  shift 2
+  curl -s -o /dev/null "$@" "http://127.0.0.1:$port/ui/api/repositories?$query" # warm-up
   for ((i = 0; i < REQS; i++)); do
-    times+=("$(curl -s -o /dev/null -w '%{http_code} %{time_starttransfer}' "http://127.0.0.1:$port/ui/api/repositories?$2" |
+    times+=("$(curl -s -o /dev/null "$@" -w '%{http_code} %{time_starttransfer}' "http://127.0.0.1:$port/ui/api/repositories?$query" |
       awk '$1 != 200 { print "bench: HTTP " $1 > "/dev/stderr"; exit 1 } { printf "%.1f\n", $2 * 1000 }')")
   done
   local m
   m=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}')
-  echo "$1: median ${m} ms over $REQS requests, target ${TARGET_MS} ms, ratio strata/target $(ratio "$m" "$TARGET_MS")"
+  echo "$label: median ${m} ms over $REQS requests, target ${TARGET_MS} ms, ratio strata/target $(ratio "$m" "$TARGET_MS")"
 }
 echo "made $count repositories in ${made} ms ($((count * 1000 / (made > 0 ? made : 1))) repos/s, 3 requests each)"
 measure "UI repositories, first page (50)      " "page=1&size=50"
 measure "UI repositories, last page (offset $((REPOS - 50)))" "page=$((REPOS / 50))&size=50"
 measure "UI repositories, search q=repo-049     " "q=repo-049&page=1&size=50"
+# A signed-in user whose rule lets them see a fifth of the repositories (bench/repo-00*): the list is filtered by the access rules.
+echo 'reader-Password-1' | "$STRATA" --root "$WORK/strata-registry-root" registry --data-dir "$WORK/reg" user add reader --password-stdin >/dev/null
+echo 'admin-Password-1' | "$STRATA" --root "$WORK/strata-registry-root" registry --data-dir "$WORK/reg" user add admin --password-stdin --admin >/dev/null
+"$STRATA" --root "$WORK/strata-registry-root" registry --data-dir "$WORK/reg" access grant user:reader 'bench/repo-00*' pull >/dev/null
+sleep 2.5 # the server reloads users and rules every 2 s
+jar=$WORK/cookies
+curl -s -o /dev/null -c "$jar" -d username=reader -d password=reader-Password-1 "http://127.0.0.1:$port/ui/api/login"
+measure "UI repositories as a user with a rule   " "page=1&size=50" -b "$jar"
+visible=$(curl -s -b "$jar" "http://127.0.0.1:$port/ui/api/repositories?page=1&size=50" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "  (the user sees $visible of $count repositories)"
+curl -s -o /dev/null -c "$jar.admin" -d username=admin -d password=admin-Password-1 "http://127.0.0.1:$port/ui/api/login"
+measure "UI repositories as an admin, signed in  " "page=1&size=50" -b "$jar.admin"
 echo "RSS after: strata $(rss_mb "$STRATA_REG_PID") MB"

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Strata.Oci;
 using Strata.Registry.Auth;
@@ -8,6 +9,9 @@ namespace Strata.Registry.Api;
 /// <summary>Manifests: GET/HEAD/PUT/DELETE by tag or digest.</summary>
 public sealed partial class DistributionApi
 {
+    /// <summary>Image configs larger than this are not read for the platform (real ones are a few kB).</summary>
+    private const long MaxConfigForPlatform = 1024 * 1024;
+
     private async Task ManifestAsync(HttpContext context, Principal? principal, string repo, string reference, CancellationToken ct)
     {
         var method = context.Request.Method;
@@ -147,7 +151,42 @@ public sealed partial class DistributionApi
             await writer.CommitAsync(bytes.Length, digest, ct).ConfigureAwait(false);
         }
 
+        facts = await WithImagePlatformAsync(facts, ct).ConfigureAwait(false);
         var quota = await _store.QuotaForAsync(repo, ct).ConfigureAwait(false);
         await _store.PutManifestAsync(repo, digest, bytes.Length, facts, tags, quota, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An index lists its platforms; an image manifest's platform is in its config (os, architecture, variant),
+    /// which is already stored when the manifest arrives. Recorded so tag lists show it for single-platform images
+    /// too. A config that is missing (the push is refused later) or unreadable just leaves the platform unknown.
+    /// </summary>
+    private async Task<ManifestFacts> WithImagePlatformAsync(ManifestFacts facts, CancellationToken ct)
+    {
+        if (facts.Platforms.Count > 0 || facts.Children.Count > 0 || facts.Blobs.Count == 0
+            || !MediaTypes.IsConfig(facts.Blobs[0].MediaType) || facts.Blobs[0].Size > MaxConfigForPlatform)
+        {
+            return facts;
+        }
+
+        try
+        {
+            await using var stream = await _content.OpenReadAsync(facts.Blobs[0].Digest, ct).ConfigureAwait(false);
+            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("os", out var os) || os.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(os.GetString())
+                || !root.TryGetProperty("architecture", out var arch) || arch.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(arch.GetString()))
+            {
+                return facts;
+            }
+
+            var variant = root.TryGetProperty("variant", out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(v.GetString()) ? "/" + v.GetString() : string.Empty;
+            return facts with { Platforms = [$"{os.GetString()}/{arch.GetString()}{variant}"] };
+        }
+        catch (Exception e) when (e is IOException or JsonException or StrataException)
+        {
+            return facts;
+        }
     }
 }

@@ -53,9 +53,7 @@ public sealed class SkopeoInteropTests : IAsyncLifetime
             Assert.Equal(id, await TestImages.ImageIdAsync(_empty, name));
         }
 
-        var check = await _empty.OkAsync("system", "check");
-        Assert.Contains("No problems found", check);
-        Assert.Equal("No problems found.", (await _empty.OkAsync("system", "check")).Trim().Split('\n')[^1]);
+        Assert.EndsWith("No problems found.", (await _empty.OkAsync("system", "check")).Trim());
         Assert.Contains("0 blobs, 0 manifests", await _registry.AdminOkAsync("gc", "--dry-run"));
     }
 

@@ -73,10 +73,6 @@ public sealed class StrataRegistry : IAsyncDisposable
     public async Task<string> AdminOkAsync(params string[] args) =>
         (await AdminAsync(null, args)).EnsureSuccess("strata registry " + string.Join(' ', args)).Stdout;
 
-    /// <summary>Adds a user with <c>user add NAME --password-stdin</c>.</summary>
-    public async Task AddUserAsync(string name, string password, params string[] flags) =>
-        (await AdminAsync(password, ["user", "add", name, "--password-stdin", .. flags])).EnsureSuccess($"registry user add {name}");
-
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)

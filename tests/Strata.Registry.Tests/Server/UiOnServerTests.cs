@@ -48,6 +48,8 @@ public sealed class UiOnServerTests
         Assert.Contains("\"tagCount\":2", repos, StringComparison.Ordinal);
         var tags = await reader.Http.GetStringAsync("/ui/api/tags?repo=team/app");
         Assert.Contains("\"canDelete\":false", tags, StringComparison.Ordinal);
+        // A single-platform image's platform comes from its config (only an index lists platforms itself).
+        Assert.Contains("\"platforms\":[\"linux/amd64\"]", tags, StringComparison.Ordinal);
         using (var denied = await reader.Http.SendAsync(Form(HttpMethod.Delete, "/ui/api/tag?repo=team/app&tag=v1", reader.Csrf)))
         {
             Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
