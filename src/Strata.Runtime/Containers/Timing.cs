@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Strata.Runtime.Containers;
 
 /// <summary><c>STRATA_TIMING=1</c>: milliseconds since process start at the steps of create/start/remove, on stderr (for tuning run latency).</summary>
-internal static class Timing
+public static class Timing
 {
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("STRATA_TIMING") is { Length: > 0 };
 

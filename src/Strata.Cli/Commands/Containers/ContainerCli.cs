@@ -11,7 +11,9 @@ public static class ContainerCli
 {
     public static async Task<StrataEngine> OpenAsync(GlobalOptions globals, ParseResult parse, CancellationToken cancellationToken)
     {
+        Timing.Mark("cli: open engine");
         var engine = await globals.OpenEngineAsync(parse, cancellationToken).ConfigureAwait(false);
+        Timing.Mark("cli: engine open");
         var self = Environment.ProcessPath ?? "strata";
         List<string> command = Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? [self, Path.Combine(AppContext.BaseDirectory, "strata.dll")]
