@@ -211,13 +211,13 @@ public sealed class RuncStepRunner : IStepRunner
             w.WriteNumber("uid", uid);
             w.WriteNumber("gid", gid);
             w.WriteEndObject();
-            WriteArray(w, "args", run.Args);
-            WriteArray(w, "env", env);
+            SpecJson.Array(w, "args", run.Args);
+            SpecJson.Array(w, "env", env);
             w.WriteString("cwd", string.IsNullOrEmpty(run.WorkingDir) ? "/" : run.WorkingDir);
             w.WriteStartObject("capabilities");
             foreach (var set in new[] { "bounding", "effective", "permitted" })
             {
-                WriteArray(w, set, DefaultCaps);
+                SpecJson.Array(w, set, DefaultCaps);
             }
 
             w.WriteEndObject();
@@ -229,14 +229,14 @@ public sealed class RuncStepRunner : IStepRunner
             w.WriteEndObject();
             w.WriteString("hostname", run.Hostname);
             w.WriteStartArray("mounts");
-            Mount(w, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
-            Mount(w, "/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
-            Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
-            Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
-            Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
-            Mount(w, "/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]);
-            Mount(w, "/etc/hosts", "bind", hosts, ["rbind", "rprivate"]);
-            Mount(w, "/etc/resolv.conf", "bind", resolv, ["rbind", "rprivate"]);
+            SpecJson.Mount(w, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
+            SpecJson.Mount(w, "/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
+            SpecJson.Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
+            SpecJson.Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
+            SpecJson.Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
+            SpecJson.Mount(w, "/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]);
+            SpecJson.Mount(w, "/etc/hosts", "bind", hosts, ["rbind", "rprivate"]);
+            SpecJson.Mount(w, "/etc/resolv.conf", "bind", resolv, ["rbind", "rprivate"]);
             w.WriteEndArray();
             w.WriteStartObject("linux");
             w.WriteStartArray("namespaces");
@@ -248,34 +248,13 @@ public sealed class RuncStepRunner : IStepRunner
             }
 
             w.WriteEndArray();
-            WriteArray(w, "maskedPaths", ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]);
-            WriteArray(w, "readonlyPaths", ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
+            SpecJson.Array(w, "maskedPaths", ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]);
+            SpecJson.Array(w, "readonlyPaths", ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
             w.WriteEndObject();
             w.WriteEndObject();
         }
 
         return ms.ToArray();
-    }
-
-    private static void Mount(Utf8JsonWriter w, string dest, string type, string source, string[] options)
-    {
-        w.WriteStartObject();
-        w.WriteString("destination", dest);
-        w.WriteString("type", type);
-        w.WriteString("source", source);
-        WriteArray(w, "options", options);
-        w.WriteEndObject();
-    }
-
-    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
-    {
-        w.WriteStartArray(name);
-        foreach (var i in items)
-        {
-            w.WriteStringValue(i);
-        }
-
-        w.WriteEndArray();
     }
 
     internal static string Describe(IEnumerable<string> args) => new StringBuilder().AppendJoin(' ', args).ToString();

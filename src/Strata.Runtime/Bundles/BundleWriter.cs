@@ -67,14 +67,14 @@ public static class BundleWriter
         }
 
         w.WriteEndObject();
-        WriteArray(w, "args", p.Args);
-        WriteArray(w, "env", p.Env);
+        SpecJson.Array(w, "args", p.Args);
+        SpecJson.Array(w, "env", p.Env);
         w.WriteString("cwd", p.Cwd);
         var caps = Capabilities.Compute(spec.CapAdd, spec.CapDrop, spec.Privileged);
         w.WriteStartObject("capabilities");
         foreach (var set in new[] { "bounding", "effective", "permitted" })
         {
-            WriteArray(w, set, caps);
+            SpecJson.Array(w, set, caps);
         }
 
         w.WriteEndObject();
@@ -87,28 +87,28 @@ public static class BundleWriter
         var spec = r.Container.Spec;
         var user = r.UserMounts.Select(m => m.Destination).ToHashSet(StringComparer.Ordinal);
         w.WriteStartArray("mounts");
-        Mount(w, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
-        Mount(w, "/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
-        Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
+        SpecJson.Mount(w, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
+        SpecJson.Mount(w, "/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
+        SpecJson.Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
         if (!user.Contains("/dev/shm"))
         {
-            Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
+            SpecJson.Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
         }
 
-        Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
-        Mount(w, "/sys", "sysfs", "sysfs", spec.Privileged ? ["nosuid", "noexec", "nodev"] : ["nosuid", "noexec", "nodev", "ro"]);
-        Mount(w, "/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", spec.Privileged ? "rw" : "ro"]);
+        SpecJson.Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
+        SpecJson.Mount(w, "/sys", "sysfs", "sysfs", spec.Privileged ? ["nosuid", "noexec", "nodev"] : ["nosuid", "noexec", "nodev", "ro"]);
+        SpecJson.Mount(w, "/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", spec.Privileged ? "rw" : "ro"]);
         foreach (var (dest, file) in new[] { ("/etc/hosts", r.HostsFile), ("/etc/resolv.conf", r.ResolvConfFile), ("/etc/hostname", r.HostnameFile) })
         {
             if (!user.Contains(dest))
             {
-                Mount(w, dest, "bind", file, spec.ReadOnlyRootfs ? ["rbind", "rprivate", "ro"] : ["rbind", "rprivate"]);
+                SpecJson.Mount(w, dest, "bind", file, spec.ReadOnlyRootfs ? ["rbind", "rprivate", "ro"] : ["rbind", "rprivate"]);
             }
         }
 
         foreach (var m in r.UserMounts)
         {
-            Mount(w, m.Destination, m.Type, m.Source, m.Options);
+            SpecJson.Mount(w, m.Destination, m.Type, m.Source, m.Options);
         }
 
         w.WriteEndArray();
@@ -143,8 +143,8 @@ public static class BundleWriter
         WriteResources(w, spec.Resources);
         if (!spec.Privileged)
         {
-            WriteArray(w, "maskedPaths", MaskedPaths);
-            WriteArray(w, "readonlyPaths", ReadonlyPaths);
+            SpecJson.Array(w, "maskedPaths", MaskedPaths);
+            SpecJson.Array(w, "readonlyPaths", ReadonlyPaths);
         }
 
         w.WriteEndObject();
@@ -209,25 +209,4 @@ public static class BundleWriter
     /// <summary>cgroup v1 hosts booted without swap accounting have no memory.memsw files; the runtime fails if asked.</summary>
     private static bool SwapAccounting() =>
         File.Exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes") || File.Exists("/sys/fs/cgroup/memory.swap.max");
-
-    private static void Mount(Utf8JsonWriter w, string dest, string type, string source, IEnumerable<string> options)
-    {
-        w.WriteStartObject();
-        w.WriteString("destination", dest);
-        w.WriteString("type", type);
-        w.WriteString("source", source);
-        WriteArray(w, "options", options);
-        w.WriteEndObject();
-    }
-
-    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
-    {
-        w.WriteStartArray(name);
-        foreach (var i in items)
-        {
-            w.WriteStringValue(i);
-        }
-
-        w.WriteEndArray();
-    }
 }

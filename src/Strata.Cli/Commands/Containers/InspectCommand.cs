@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Strata.Cli.Commands.Images;
 using Strata.Cli.Output;
 using Strata.Engine;
 using Strata.Runtime.Containers;
@@ -20,36 +19,9 @@ public static class InspectCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            var template = parse.GetValue(format) is { } f ? GoTemplate.Parse(f) : null;
-            var docs = new JsonArray();
-            var exit = 0;
-            foreach (var n in parse.GetValue(names)!)
-            {
-                var c = await engine.Containers.Store.TryResolveAsync(n, ct);
-                if (c is null)
-                {
-                    await Console.Error.WriteLineAsync($"Error: No such container: {n}");
-                    exit = 1;
-                    continue;
-                }
-
-                var doc = await BuildAsync(engine, c, ct);
-                if (template is not null)
-                {
-                    Console.WriteLine(template.Render(doc));
-                }
-                else
-                {
-                    docs.Add((JsonNode)doc);
-                }
-            }
-
-            if (template is null)
-            {
-                Console.WriteLine(docs.ToJsonString(CliJson.Indented));
-            }
-
-            return exit;
+            return await InspectPrinter.PrintAsync(parse.GetValue(names)!, parse.GetValue(format),
+                async n => await engine.Containers.Store.TryResolveAsync(n, ct) is { } c ? await BuildAsync(engine, c, ct) : null,
+                n => $"No such container: {n}");
         });
         return cmd;
     }

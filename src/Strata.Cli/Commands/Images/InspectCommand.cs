@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Strata.Cli.Output;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Oci;
@@ -25,54 +26,20 @@ public static class InspectCommand
                 throw StrataException.Invalid("INSPECT_TYPE", $"\"{only}\" is not a valid value for --type");
             }
 
-            var engine = await globals.OpenEngineAsync(parse, ct);
-            var template = parse.GetValue(format) is { } f ? GoTemplate.Parse(f) : null;
-            var docs = new JsonArray();
-            var exit = 0;
-            foreach (var n in parse.GetValue(names)!)
+            var engine = await Containers.ContainerCli.OpenAsync(globals, parse, ct);
+
+            // docker inspect: containers first (by name or ID), then images.
+            return await InspectPrinter.PrintAsync(parse.GetValue(names)!, parse.GetValue(format), async n =>
             {
-                // docker inspect: containers first (by name or ID), then images.
-                var container = only == "image" ? null : await engine.Containers.Store.TryResolveAsync(n, ct);
-                if (container is not null)
+                if (only != "image" && await engine.Containers.Store.TryResolveAsync(n, ct) is { } container)
                 {
-                    var cdoc = await Containers.InspectCommand.BuildAsync(engine, container, ct);
-                    if (template is not null)
-                    {
-                        Console.WriteLine(template.Render(cdoc));
-                    }
-                    else
-                    {
-                        docs.Add((JsonNode)cdoc);
-                    }
-
-                    continue;
+                    return await Containers.InspectCommand.BuildAsync(engine, container, ct);
                 }
 
-                var image = only == "container" ? null : await engine.Images.TryResolveAsync(n, ct);
-                if (image is null)
-                {
-                    await Console.Error.WriteLineAsync($"Error: No such object: {n}");
-                    exit = 1;
-                    continue;
-                }
-
-                var doc = await ImageInspectView.BuildAsync(engine, image, ct);
-                if (template is not null)
-                {
-                    Console.WriteLine(template.Render(doc));
-                }
-                else
-                {
-                    docs.Add((JsonNode)doc);
-                }
-            }
-
-            if (template is null)
-            {
-                Console.WriteLine(docs.ToJsonString(Strata.Cli.Output.CliJson.Indented));
-            }
-
-            return exit;
+                return only != "container" && await engine.Images.TryResolveAsync(n, ct) is { } image
+                    ? await ImageInspectView.BuildAsync(engine, image, ct)
+                    : null;
+            }, n => $"No such object: {n}");
         });
         return cmd;
     }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Strata.Cli.Commands.Containers;
-using Strata.Cli.Commands.Images;
 using Strata.Cli.Output;
 
 namespace Strata.Cli.Commands.Volumes;
@@ -19,36 +17,9 @@ public static class InspectVolumeCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            var template = parse.GetValue(format) is { } f ? GoTemplate.Parse(f) : null;
-            var docs = new JsonArray();
-            var exit = 0;
-            foreach (var n in parse.GetValue(names)!)
-            {
-                var v = await engine.Containers.Volumes.TryGetAsync(n, ct);
-                if (v is null)
-                {
-                    await Console.Error.WriteLineAsync($"Error: get {n}: no such volume");
-                    exit = 1;
-                    continue;
-                }
-
-                var doc = VolumeView.Inspect(v);
-                if (template is not null)
-                {
-                    Console.WriteLine(template.Render(doc));
-                }
-                else
-                {
-                    docs.Add((JsonNode)doc);
-                }
-            }
-
-            if (template is null)
-            {
-                Console.WriteLine(docs.ToJsonString(CliJson.Indented));
-            }
-
-            return exit;
+            return await InspectPrinter.PrintAsync(parse.GetValue(names)!, parse.GetValue(format),
+                async n => await engine.Containers.Volumes.TryGetAsync(n, ct) is { } v ? VolumeView.Inspect(v) : null,
+                n => $"get {n}: no such volume");
         });
         return cmd;
     }
