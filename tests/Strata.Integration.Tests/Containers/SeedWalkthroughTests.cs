@@ -112,6 +112,23 @@ public sealed class SeedWalkthroughTests
     }
 
     [Fact]
+    public async Task Exec_it_gets_a_terminal_and_entrypoint_and_env_file_flags_apply()
+    {
+        using var host = await ContainerHost.CreateAsync();
+        var envFile = Path.Combine(host.Strata.Root, "app.env");
+        await File.WriteAllTextAsync(envFile, "# comment\nFROM_FILE=yes\n");
+        await host.OkAsync("run", "-d", "--name", "svc", "--env-file", envFile, "--entrypoint", "sh", "busybox", "-c", "while true; do sleep 0.1; done");
+        Assert.Equal("yes\n", await host.OkAsync("exec", "svc", "sh", "-c", "echo $FROM_FILE"));
+        Assert.Equal("sh\n", await host.OkAsync("inspect", "-f", "{{.Path}}", "svc"));
+        var cmd = $"{StrataBinary.Path} --root {host.Strata.Root} exec -it svc sh -c 'tty; exit 9'";
+        var tty = await Proc.RunAsync("script", ["-qec", cmd, "/dev/null"], stdin: string.Empty);
+        Assert.Equal(9, tty.ExitCode);
+        Assert.Contains("/dev/pts/", tty.Stdout, StringComparison.Ordinal);
+        var notTty = await host.RunAsync("exec", "svc", "tty");
+        Assert.Equal("not a tty\n", notTty.Stdout);
+    }
+
+    [Fact]
     public async Task Image_saved_by_podman_runs_in_strata()
     {
         using var host = await ContainerHost.CreateAsync();
