@@ -85,6 +85,36 @@ public sealed class MetadataDb
     /// <summary>Applies migrations not yet recorded, each area in version order, in one transaction per step.</summary>
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(migrations);
+        var all = migrations.ToList();
+
+        // Every strata process opens the store: when nothing is pending, one read and no write lock.
+        var applied = await ReadAsync(async (c, ct) =>
+        {
+            var set = new HashSet<(string, long)>();
+            await using var exists = c.CreateCommand();
+            exists.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+            {
+                return set;
+            }
+
+            await using var q = c.CreateCommand();
+            q.CommandText = "SELECT area, version FROM schema_migrations";
+            await using var r = await q.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                set.Add((r.GetString(0), r.GetInt64(1)));
+            }
+
+            return set;
+        }, cancellationToken).ConfigureAwait(false);
+        if (all.All(m => applied.Contains((m.Area, m.Version))))
+        {
+            return;
+        }
+
+        migrations = all;
         await WriteAsync(async (c, tx, ct) =>
             await ExecAsync(c, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (area TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (area, version));", ct).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
