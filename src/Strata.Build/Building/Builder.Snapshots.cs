@@ -54,7 +54,8 @@ public sealed partial class Builder
                 throw StrataException.Precondition("BUILD_DRIVER", $"the builder needs the overlay storage driver (this store uses {snapshots.Driver})");
             }
 
-            var diff = await WriteLayerAsync(upper, overlay, cancellationToken).ConfigureAwait(false);
+            var diff = await Storage.Images.LayerBlobWriter.WriteAsync(_services.Content,
+                (stream, ct) => _services.Differ.DiffAsync(upper, stream, LayerCompression.Gzip, overlay, ct), cancellationToken).ConfigureAwait(false);
             var parent = state.ChainId is null ? (Digest?)null : Digest.Parse(state.ChainId);
             var chain = ChainId.Next(parent, diff.DiffId).ToString();
             try
@@ -67,7 +68,7 @@ public sealed partial class Builder
                 // The same chain was built before (its cache entry is gone); the existing snapshot is identical.
             }
 
-            _uncompressedSizes[diff.Digest] = diff.UncompressedSize;
+            _uncompressedSizes[diff.Digest] = diff.UncompressedSize ?? 0;
             var descriptor = new Descriptor { MediaType = Storage.Images.ImageWriter.LayerMediaType(diff.MediaType, Storage.Images.ImageFormat.Docker), Digest = diff.Digest, Size = diff.Size };
             return new NewLayer(descriptor, diff.DiffId, chain);
         }
@@ -87,35 +88,6 @@ public sealed partial class Builder
         }
     }
 
-    /// <summary>Writes an upper directory as a gzip layer blob into the content store.</summary>
-    private async Task<LayerDiffResult> WriteLayerAsync(string upper, bool overlay, CancellationToken cancellationToken)
-    {
-        var writer = await _services.Content.OpenWriterAsync($"build-layer-{Environment.ProcessId}-{Guid.NewGuid():N}", cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            var ok = false;
-            try
-            {
-                LayerDiffResult diff;
-                var stream = new IngestStream(writer);
-                await using (stream.ConfigureAwait(false))
-                {
-                    diff = await _services.Differ.DiffAsync(upper, stream, LayerCompression.Gzip, overlay, cancellationToken).ConfigureAwait(false);
-                }
-
-                await writer.CommitAsync(diff.Size, diff.Digest, cancellationToken).ConfigureAwait(false);
-                ok = true;
-                return diff;
-            }
-            finally
-            {
-                if (!ok)
-                {
-                    await writer.AbortAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-        }
-    }
 
     /// <summary>Puts the init layer on top of an overlay's lower directories.</summary>
     private IReadOnlyList<MountSpec> WithInitLayer(IReadOnlyList<MountSpec> mounts)

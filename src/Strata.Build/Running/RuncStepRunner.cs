@@ -14,12 +14,6 @@ namespace Strata.Build.Running;
 /// </summary>
 public sealed class RuncStepRunner : IStepRunner
 {
-    private static readonly string[] DefaultCaps =
-    [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-        "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-    ];
-
     private readonly string _runtime;
     private readonly string _stateDir;
 
@@ -34,23 +28,9 @@ public sealed class RuncStepRunner : IStepRunner
     {
         foreach (var name in new[] { preferred, "runc", "crun" })
         {
-            if (string.IsNullOrEmpty(name))
+            if (!string.IsNullOrEmpty(name) && Strata.Runtime.Oci.RuntimeSelector.Find(name) is { } path)
             {
-                continue;
-            }
-
-            if (name.Contains('/', StringComparison.Ordinal) && File.Exists(name))
-            {
-                return name;
-            }
-
-            foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin").Split(':'))
-            {
-                var p = Path.Combine(dir, name);
-                if (File.Exists(p))
-                {
-                    return p;
-                }
+                return path;
             }
         }
 
@@ -217,7 +197,7 @@ public sealed class RuncStepRunner : IStepRunner
             w.WriteStartObject("capabilities");
             foreach (var set in new[] { "bounding", "effective", "permitted" })
             {
-                SpecJson.Array(w, set, DefaultCaps);
+                SpecJson.Array(w, set, Capabilities.Default);
             }
 
             w.WriteEndObject();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Strata.Oci;
+using Strata.Storage.Images;
 
 namespace Strata.Runtime.Containers;
 
@@ -123,7 +124,7 @@ public sealed partial class ContainerManager
             ChainId = chain,
             Entrypoint = entrypoint,
             Cmd = cmd,
-            Env = MergeEnv(cfg.Env ?? [], o.Env),
+            Env = ConfigChanges.MergeEnv(cfg.Env, o.Env),
             WorkingDir = o.WorkingDir ?? cfg.WorkingDir ?? string.Empty,
             User = o.User ?? cfg.User ?? string.Empty,
             Hostname = o.Network == "host" && o.Hostname is null ? System.Net.Dns.GetHostName() : o.Hostname ?? string.Empty,
@@ -146,18 +147,6 @@ public sealed partial class ContainerManager
         };
     }
 
-    private static List<string> MergeEnv(IEnumerable<string> image, IEnumerable<string> flags)
-    {
-        var result = new List<string>();
-        foreach (var e in image.Concat(flags))
-        {
-            var key = e.Split('=', 2)[0];
-            result.RemoveAll(x => x.Split('=', 2)[0] == key);
-            result.Add(e);
-        }
-
-        return result;
-    }
 
     /// <summary>
     /// Docker's init layer: a read-only layer between the image and the container's upper dir holding the mount

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Strata.Oci;
 using Strata.Runtime.Bundles;
+using Strata.Storage.Images;
 
 namespace Strata.Runtime.Containers;
 
@@ -39,7 +40,7 @@ public sealed partial class ContainerManager
         }
 
         // The same PATH lookup as at start, with the container's environment and the exec's additions.
-        var env = MergeEnv(c.Spec.Env, options.Env);
+        var env = ConfigChanges.MergeEnv(c.Spec.Env, options.Env);
         var process = ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = options.Command, Env = env, User = options.User ?? c.Spec.User }, rootfs, options.Tty);
 
         // crun's --env replaces the process environment (runc's appends): always pass the whole, merged one.

@@ -21,15 +21,13 @@ public sealed partial class ContainerManager
             throw StrataException.Precondition("DIFF_DRIVER", $"diff needs the overlay storage driver (this store uses {_snapshots.Driver})");
         }
 
-        var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
-        var lowers = mounts.SelectMany(m => m.Options).Where(o => o.StartsWith("lowerdir=", StringComparison.Ordinal))
-            .SelectMany(o => o["lowerdir=".Length..].Split(':')).ToList();
+        var lowers = await LowerDirsAsync(c, cancellationToken).ConfigureAwait(false);
         var changes = new List<ContainerChange>();
         Walk(upper, "/", lowers, changes, cancellationToken);
         return [.. changes.OrderBy(x => x.Path, StringComparer.Ordinal)];
     }
 
-    private static void Walk(string dir, string rel, List<string> lowers, List<ContainerChange> changes, CancellationToken cancellationToken)
+    private static void Walk(string dir, string rel, IReadOnlyList<string> lowers, List<ContainerChange> changes, CancellationToken cancellationToken)
     {
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
         {
@@ -71,12 +69,7 @@ public sealed partial class ContainerManager
         Directory.CreateDirectory(temp);
         try
         {
-            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
-            var init = Path.Combine(ContainerDir(c.Id), "init");
-            Mounter.MountAll([.. mounts.Select(m => m.Type != "overlay" ? m : m with
-            {
-                Options = [.. m.Options.Select(o => o.StartsWith("lowerdir=", StringComparison.Ordinal) ? "lowerdir=" + init + ":" + o["lowerdir=".Length..] : o)],
-            })], temp);
+            await MountRootfsAsync(c, temp, cancellationToken).ConfigureAwait(false);
             try
             {
                 return await work(c, temp).ConfigureAwait(false);

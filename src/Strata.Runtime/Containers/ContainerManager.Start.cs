@@ -49,7 +49,7 @@ public sealed partial class ContainerManager
         while (true)
         {
             var now = await Store.ResolveAsync(c.Id, cancellationToken).ConfigureAwait(false);
-            if (now.State.Status == ContainerStatus.Running && now.State.Pid > 0 || now.State.Status == ContainerStatus.Exited && now.State.StartedAt > c.State.StartedAt)
+            if ((now.State.Status == ContainerStatus.Running && now.State.Pid > 0) || (now.State.Status == ContainerStatus.Exited && now.State.StartedAt > c.State.StartedAt))
             {
                 if (now.State.Status == ContainerStatus.Exited && now.State.Error.Length > 0)
                 {
@@ -129,7 +129,9 @@ public sealed partial class ContainerManager
                 {
                     Status = ContainerStatus.Exited,
                     ExitCode = result.ExitCode,
-                    OomKilled = result.OomKilled,
+
+                    // Inferred: the runtime's foreground run removes the cgroup before its memory events can be read.
+                    OomKilled = result.StartError is null && result.ExitCode == 137 && c.Spec.Resources.MemoryBytes > 0 && !s.StoppedByUser,
                     Pid = 0,
                     FinishedAt = finished,
                     Error = result.StartError ?? string.Empty,
@@ -146,14 +148,15 @@ public sealed partial class ContainerManager
                 await Store.UpdateStateAsync(c.Id, s => s with { Status = ContainerStatus.Restarting, RestartCount = restarts, MonitorPid = Environment.ProcessId }, CancellationToken.None).ConfigureAwait(false);
                 await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
-                var again = await Store.ResolveAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+
+                // Stopped or being removed during the back-off: it stays exited; otherwise the next run starts now.
+                var again = await Store.UpdateStateAsync(c.Id, s => s.StoppedByUser || s.Status == ContainerStatus.Removing
+                    ? s with { Status = s.Status == ContainerStatus.Removing ? s.Status : ContainerStatus.Exited }
+                    : s with { StartedAt = DateTimeOffset.UtcNow }, CancellationToken.None).ConfigureAwait(false);
                 if (again.State.StoppedByUser || again.State.Status == ContainerStatus.Removing)
                 {
-                    await Store.UpdateStateAsync(c.Id, s => s with { Status = ContainerStatus.Exited }, CancellationToken.None).ConfigureAwait(false);
                     break;
                 }
-
-                await Store.UpdateStateAsync(c.Id, s => s with { StartedAt = DateTimeOffset.UtcNow }, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -228,7 +231,7 @@ public sealed partial class ContainerManager
         catch (StrataException e)
         {
             UnmountRootfs(c.Id);
-            return new RunResult(e.ExitCode ?? 125, false, e.Message);
+            return new RunResult(e.ExitCode ?? 125, e.Message);
         }
 
         using var forwarder = c.Spec.Publish.Count > 0 ? new PortForwarder(c.Spec.Publish) : null;
@@ -239,7 +242,7 @@ public sealed partial class ContainerManager
         catch (StrataException e)
         {
             UnmountRootfs(c.Id);
-            return new RunResult(125, false, e.Message);
+            return new RunResult(125, e.Message);
         }
 
         Timing.Mark("start: bundle written");
@@ -287,8 +290,7 @@ public sealed partial class ContainerManager
         }
 
         await runtime.DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
-        var oom = exit == 137 && c.Spec.Resources.MemoryBytes > 0 && !(await Store.ResolveAsync(c.Id, CancellationToken.None).ConfigureAwait(false)).State.StoppedByUser;
-        return new RunResult(startError is null ? exit : ExitCodeForStartError(startError), oom, startError);
+        return new RunResult(startError is null ? exit : ExitCodeForStartError(startError), startError);
     }
 
     private static async Task<int> WaitForPidAsync(string pidFile, Process runtime)
@@ -399,20 +401,7 @@ public sealed partial class ContainerManager
         Directory.CreateDirectory(rootfs);
         if (!IsMounted(rootfs))
         {
-            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
-            var init = Path.Combine(dir, "init");
-            var withInit = mounts.Select(m => m.Type != "overlay" ? m : m with
-            {
-                Options = m.Options.Any(o => o.StartsWith("lowerdir=", StringComparison.Ordinal))
-                    ? [.. m.Options.Select(o => o.StartsWith("lowerdir=", StringComparison.Ordinal) ? "lowerdir=" + init + ":" + o["lowerdir=".Length..] : o)]
-                    : [.. m.Options, "lowerdir=" + init],
-            }).ToList();
-            Mounter.MountAll(withInit, rootfs);
-            if (mounts.All(m => m.Type != "overlay"))
-            {
-                // The copy-based driver has no init layer: make the mount points in the rootfs itself.
-                await Storage.Snapshots.TreeCopier.CopyAsync(init, rootfs, cancellationToken).ConfigureAwait(false);
-            }
+            await MountRootfsAsync(c, rootfs, cancellationToken).ConfigureAwait(false);
         }
 
         var hostname = c.Spec.Hostname;
@@ -472,7 +461,9 @@ public sealed partial class ContainerManager
 
                 return new BundleMount(m.Destination, "tmpfs", "tmpfs", options);
             default:
-                var (volume, _) = await Volumes.CreateAsync(m.Source, null, m.Anonymous, cancellationToken).ConfigureAwait(false);
+                // Created with the container; made again only if it went missing since.
+                var volume = await Volumes.TryGetAsync(m.Source, cancellationToken).ConfigureAwait(false)
+                    ?? (await Volumes.CreateAsync(m.Source, null, m.Anonymous, cancellationToken).ConfigureAwait(false)).Volume;
                 await SeedVolumeAsync(c, volume.Mountpoint, rootfs, m.Destination, cancellationToken).ConfigureAwait(false);
                 return new BundleMount(m.Destination, "bind", volume.Mountpoint, ["rbind", "rprivate", ro]);
         }

@@ -17,6 +17,7 @@ namespace Strata.Runtime.Containers;
 /// </summary>
 public sealed partial class ContainerManager
 {
+    private const string LowerDirOption = "lowerdir=";
     private readonly string _root;
     private readonly IImageStore _images;
     private readonly SnapshotterBase _snapshots;
@@ -126,6 +127,32 @@ public sealed partial class ContainerManager
                 break;
             }
         }
+    }
+
+    /// <summary>Mounts the container's root filesystem at <paramref name="target"/>: its snapshot with the init layer above the image's lowers.</summary>
+    private async Task MountRootfsAsync(ContainerRecord c, string target, CancellationToken cancellationToken)
+    {
+        var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
+        var init = Path.Combine(ContainerDir(c.Id), "init");
+        Mounter.MountAll([.. mounts.Select(m => m.Type != "overlay" ? m : m with
+        {
+            Options = m.Options.Any(o => o.StartsWith(LowerDirOption, StringComparison.Ordinal))
+                ? [.. m.Options.Select(o => o.StartsWith(LowerDirOption, StringComparison.Ordinal) ? LowerDirOption + init + ":" + o[LowerDirOption.Length..] : o)]
+                : [.. m.Options, LowerDirOption + init],
+        })], target);
+        if (mounts.All(m => m.Type != "overlay"))
+        {
+            // The copy-based driver has no init layer: make the mount points in the rootfs itself.
+            await TreeCopier.CopyAsync(init, target, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The image layer directories under the container's writable layer, top first (overlay only).</summary>
+    public async Task<IReadOnlyList<string>> LowerDirsAsync(ContainerRecord c, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
+        return [.. mounts.SelectMany(m => m.Options).Where(o => o.StartsWith(LowerDirOption, StringComparison.Ordinal)).SelectMany(o => o[LowerDirOption.Length..].Split(':'))];
     }
 
     internal static bool IsMounted(string path)

@@ -69,8 +69,10 @@ public static class RuntimeSelector
 
     private static OciRuntime Make(string name, string path, string stateBase) => new(name, path, System.IO.Path.Combine(stateBase, name));
 
-    private static string? Find(string name)
+    /// <summary>A runtime given as a path, or found on PATH (and /usr/bin, /usr/sbin); null when absent.</summary>
+    public static string? Find(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (name.Contains('/', StringComparison.Ordinal))
         {
             return File.Exists(name) ? System.IO.Path.GetFullPath(name) : null;

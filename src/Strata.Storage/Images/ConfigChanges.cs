@@ -86,8 +86,10 @@ public sealed record ConfigChanges
     /// <summary><c>80</c> is <c>80/tcp</c>, as docker stores exposed ports.</summary>
     public static string NormalizePort(string port) => port.Contains('/', StringComparison.Ordinal) ? port.ToLowerInvariant() : port + "/tcp";
 
-    private static List<string> MergeEnv(IReadOnlyList<string>? baseEnv, IReadOnlyList<string> changes)
+    /// <summary><c>KEY=value</c> entries of <paramref name="changes"/> replace the same keys in place, new keys go last.</summary>
+    public static List<string> MergeEnv(IReadOnlyList<string>? baseEnv, IReadOnlyList<string> changes)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         var result = new List<string>(baseEnv ?? []);
         foreach (var e in changes)
         {

@@ -29,8 +29,7 @@ public static class InspectCommand
     public static async Task<JsonObject> BuildAsync(StrataEngine engine, ContainerRecord c, CancellationToken cancellationToken)
     {
         c = await engine.Containers.GetAsync(c.Id, cancellationToken);
-        var mounts = await engine.Snapshotter.MountsAsync(c.SnapshotKey, cancellationToken);
-        var lowers = mounts.SelectMany(m => m.Options).Where(o => o.StartsWith("lowerdir=", StringComparison.Ordinal)).SelectMany(o => o["lowerdir=".Length..].Split(':')).ToList();
+        var lowers = await engine.Containers.LowerDirsAsync(c, cancellationToken);
         return ContainerView.Inspect(c, engine.Containers, engine.Snapshotter.Driver, lowers, engine.Snapshotter.DirectoryOf(c.SnapshotKey));
     }
 }
