@@ -11,5 +11,8 @@ public sealed partial class StrataEngine
         Root, Db, Images, _snapshotter ?? throw Strata.Oci.StrataException.Precondition("SNAPSHOTTER_NOT_READY", "the snapshotter is not initialized"),
         Content, ImageWriter, LayerDiffer, Options.Runtime);
 
+    /// <summary>Networks: create/list/inspect/remove/prune, connect/disconnect (typed requests, for the CLI, the Engine API and compose).</summary>
+    public Strata.Runtime.Network.NetworkManager Networks => Containers.Networks;
+
     private void InitializeContainers() => ImageUsageChecks.Add(new ContainerImageUsageCheck(Containers));
 }
