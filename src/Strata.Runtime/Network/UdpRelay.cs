@@ -65,7 +65,7 @@ internal sealed class UdpRelay : IDisposable
                 session.LastUsed = DateTime.UtcNow;
                 await session.Socket.SendAsync(buffer.AsMemory(0, r.ReceivedBytes), SocketFlags.None, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or Oci.StrataException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or Strata.Oci.StrataException or ObjectDisposedException)
             {
             }
         }
