@@ -5,7 +5,7 @@ using Strata.Oci;
 namespace Strata.Runtime.Containers;
 
 /// <summary>
-/// Publishes <c>-p</c> ports without touching the host's firewall (UDP through <see cref="Network.UdpRelay"/>): the monitor listens on the host address
+/// Publishes <c>-p</c> ports without touching the host's firewall: the monitor listens on the host address
 /// (127.0.0.1 by default) and for each connection opens a socket inside the container's network namespace to
 /// the container port on its loopback, then copies bytes both ways (as rootlessport/slirp do for podman).
 /// </summary>
@@ -13,7 +13,6 @@ internal sealed class PortForwarder : IDisposable
 {
     private readonly IReadOnlyList<PortMapping> _ports;
     private readonly List<Socket> _listeners = [];
-    private readonly List<Network.UdpRelay> _udp = [];
     private readonly CancellationTokenSource _stop = new();
 
     public PortForwarder(IReadOnlyList<PortMapping> ports) => _ports = ports;
@@ -21,22 +20,7 @@ internal sealed class PortForwarder : IDisposable
     /// <summary>Binds every host port now, so a port in use fails the start.</summary>
     public void Bind()
     {
-        foreach (var p in _ports.Where(p => p.Protocol == "udp"))
-        {
-            var u = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                u.Bind(new IPEndPoint(IPAddress.Parse(p.HostIp), p.HostPort));
-                _udp.Add(new Network.UdpRelay(u, p.ContainerPort));
-            }
-            catch (SocketException e)
-            {
-                u.Dispose();
-                throw StrataException.Unavailable("PORT_BIND", $"cannot publish {p}: {p.HostIp}:{p.HostPort}: {e.Message}");
-            }
-        }
-
-        foreach (var p in _ports.Where(p => p.Protocol == "tcp"))
+        foreach (var p in _ports)
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
@@ -58,15 +42,9 @@ internal sealed class PortForwarder : IDisposable
     /// <summary>Starts forwarding into the network namespace of the container's process <paramref name="pid"/>.</summary>
     public void Start(int pid)
     {
-        var tcp = _ports.Where(p => p.Protocol == "tcp").ToList();
         for (var i = 0; i < _listeners.Count; i++)
         {
-            _ = AcceptLoopAsync(_listeners[i], tcp[i], pid, _stop.Token);
-        }
-
-        foreach (var u in _udp)
-        {
-            u.Start(pid);
+            _ = AcceptLoopAsync(_listeners[i], _ports[i], pid, _stop.Token);
         }
     }
 
@@ -76,11 +54,6 @@ internal sealed class PortForwarder : IDisposable
         foreach (var l in _listeners)
         {
             l.Dispose();
-        }
-
-        foreach (var u in _udp)
-        {
-            u.Dispose();
         }
 
         _stop.Dispose();

@@ -4,7 +4,7 @@ using Strata.Oci;
 
 namespace Strata.Runtime.Containers;
 
-/// <summary><c>-p [IP:]HOST:CONTAINER[/tcp|/udp]</c>: published on 127.0.0.1 unless another host address is given.</summary>
+/// <summary><c>-p [IP:]HOST:CONTAINER[/tcp]</c>: published on 127.0.0.1 unless another host address is given.</summary>
 public sealed record PortMapping(string HostIp, int HostPort, int ContainerPort, string Protocol)
 {
     public static PortMapping Parse(string text)
@@ -19,9 +19,9 @@ public sealed record PortMapping(string HostIp, int HostPort, int ContainerPort,
             body = text[..slash];
         }
 
-        if (proto is not ("tcp" or "udp"))
+        if (proto is not "tcp")
         {
-            throw StrataException.Invalid("PUBLISH_PROTOCOL", $"invalid port mapping \"{text}\": the protocol must be tcp or udp");
+            throw StrataException.Invalid("PUBLISH_PROTOCOL", $"invalid port mapping \"{text}\": only tcp is published (udp is not supported yet)");
         }
 
         var parts = body.Split(':');
@@ -30,7 +30,7 @@ public sealed record PortMapping(string HostIp, int HostPort, int ContainerPort,
             1 => ("127.0.0.1", parts[0], parts[0]),
             2 => ("127.0.0.1", parts[0], parts[1]),
             3 => (parts[0].Length == 0 ? "127.0.0.1" : parts[0], parts[1], parts[2]),
-            _ => throw StrataException.Invalid("PUBLISH_INVALID", $"invalid port mapping \"{text}\": use [IP:]HOST:CONTAINER[/tcp|/udp]"),
+            _ => throw StrataException.Invalid("PUBLISH_INVALID", $"invalid port mapping \"{text}\": use [IP:]HOST:CONTAINER[/tcp]"),
         };
         if (!IPAddress.TryParse(ip, out _))
         {
