@@ -106,15 +106,8 @@ public sealed partial class Builder
             throw StrataException.NotFound("IMAGE_NOT_FOUND", $"pull access denied for {name}: the image is not in the store and pulling is not available in this build of strata");
         }
 
-        try
-        {
-            return await _services.Pull(name, platform, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StrataException) when (local is not null)
-        {
-            // --pull with an unreachable registry: docker fails here; we do too, but only for images we lack.
-            throw;
-        }
+        // --pull with an unreachable registry fails the build, as docker's does, even when the image is local.
+        return await _services.Pull(name, platform, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImageConfig?> ReadConfigAsync(Digest? digest, CancellationToken cancellationToken)
