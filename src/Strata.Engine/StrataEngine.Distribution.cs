@@ -25,9 +25,32 @@ public sealed partial class StrataEngine
         new(registries, Images, Content, BlobSources, policy);
 
     /// <summary>
+    /// Pulls one image as <c>docker pull</c> does for <c>run</c> and <c>build</c>: a missing tag means
+    /// <c>latest</c>, and <paramref name="progress"/> gets docker's lines around the per-layer events
+    /// (<c>TAG: Pulling from REPO</c>, <c>Digest: ...</c>, <c>Status: ...</c>) as <see cref="TransferStatus.Info"/>.
+    /// </summary>
+    public async Task<PullResult> PullImageAsync(ImagePuller puller, Reference reference, Platform? platform, IProgress<TransferEvent>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(puller);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Tag is null && reference.Digest is null)
+        {
+            reference = reference.WithTag(Reference.DefaultTag);
+        }
+
+        Info(progress, $"{reference.Tag ?? reference.Digest?.ToString()}: Pulling from {reference.Path}");
+        var result = await puller.PullAsync(reference, platform, progress, cancellationToken).ConfigureAwait(false);
+        Info(progress, $"Digest: {result.Digest}");
+        Info(progress, result.UpToDate
+            ? $"Status: Image is up to date for {reference.FamiliarString}"
+            : $"Status: Downloaded newer image for {reference.FamiliarString}");
+        return result;
+    }
+
+    /// <summary>
     /// The image <c>run</c>/<c>create</c> start from, resolved once: the local one, or pulled as
-    /// <paramref name="policy"/> says (with the registry settings and logins of this machine). Progress and
-    /// docker's status lines ("Unable to find image ... locally", "Digest: ...") go to <paramref name="progress"/>.
+    /// <paramref name="policy"/> says (with the registry settings and logins of this machine), reporting
+    /// "Unable to find image ... locally" and the pull's lines to <paramref name="progress"/>.
     /// </summary>
     public async Task<ImageRecord> EnsureImageAsync(string image, PullPolicy policy, Platform? platform, IProgress<TransferEvent>? progress, CancellationToken cancellationToken = default)
     {
@@ -38,23 +61,15 @@ public sealed partial class StrataEngine
         }
 
         var reference = Reference.ParseAny(image);
-        if (reference.Tag is null && reference.Digest is null)
-        {
-            reference = reference.WithTag(Reference.DefaultTag);
-        }
-
         if (local is null)
         {
-            Info($"Unable to find image '{reference.FamiliarString}' locally");
+            Info(progress, $"Unable to find image '{(reference.Tag is null && reference.Digest is null ? reference.WithTag(Reference.DefaultTag) : reference).FamiliarString}' locally");
         }
 
         var settings = await RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-        Info($"{reference.Tag ?? reference.Digest?.ToString()}: Pulling from {reference.Path}");
-        var result = await ImagePuller(Registries(settings)).PullAsync(reference, platform, progress, cancellationToken).ConfigureAwait(false);
-        Info($"Digest: {result.Digest}");
-        Info($"Status: Downloaded newer image for {reference.FamiliarString}");
-        return result.Image;
-
-        void Info(string line) => progress?.Report(new TransferEvent(TransferStatus.Info, string.Empty, Detail: line));
+        return (await PullImageAsync(ImagePuller(Registries(settings)), reference, platform, progress, cancellationToken).ConfigureAwait(false)).Image;
     }
+
+    private static void Info(IProgress<TransferEvent>? progress, string line) =>
+        progress?.Report(new TransferEvent(TransferStatus.Info, string.Empty, Detail: line));
 }

@@ -96,17 +96,7 @@ public sealed partial class Builder
             return local;
         }
 
-        if (_services.Pull is null)
-        {
-            if (local is not null)
-            {
-                return local;
-            }
-
-            throw StrataException.NotFound("IMAGE_NOT_FOUND", $"pull access denied for {name}: the image is not in the store and pulling is not available in this build of strata");
-        }
-
-        // --pull with an unreachable registry fails the build, as docker's does, even when the image is local.
+        // --pull with an unreachable registry fails even when the image is stored, as docker's does.
         return await _services.Pull(name, platform, cancellationToken).ConfigureAwait(false);
     }
 
