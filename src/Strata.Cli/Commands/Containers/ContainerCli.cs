@@ -36,12 +36,18 @@ public static class ContainerCli
     };
 
     /// <summary><c>create</c>/<c>run</c>: the engine pulls the image as <c>--pull</c> says (progress on stderr, as docker) and creates the container.</summary>
-    public static Task<ContainerRecord> CreateAsync(StrataEngine engine, RunFlags flags, ParseResult parse, CancellationToken cancellationToken)
+    public static async Task<ContainerRecord> CreateAsync(StrataEngine engine, RunFlags flags, ParseResult parse, CancellationToken cancellationToken)
     {
         var options = flags.ToOptions(parse);
         var platform = parse.GetValue(flags.Platform) is { Length: > 0 } p ? Platform.Parse(p) : null;
-        return engine.CreateContainerAsync(options, ParsePullPolicy(parse.GetValue(flags.Pull) ?? "missing"), platform,
-            new TransferPrinter(Console.Error, tty: false, quiet: false), cancellationToken);
+        var c = await engine.CreateContainerAsync(options, ParsePullPolicy(parse.GetValue(flags.Pull) ?? "missing"), platform,
+            new TransferPrinter(Console.Error, tty: false, quiet: false), cancellationToken).ConfigureAwait(false);
+        foreach (var warning in c.Spec.Security.Warnings())
+        {
+            await Console.Error.WriteLineAsync("WARNING: " + warning).ConfigureAwait(false);
+        }
+
+        return c;
     }
 
     /// <summary>How an attached run connects: a terminal with <c>-t</c> (docker refuses <c>-it</c> without one), else pipes.</summary>
