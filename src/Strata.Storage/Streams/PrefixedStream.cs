@@ -4,7 +4,7 @@ namespace Strata.Storage.Streams;
 /// A read-only stream that first replays a few already-read bytes (a sniffed magic or header), then the rest
 /// of its inner stream. <see cref="PeekAsync"/> reads the head and wraps the stream in one step.
 /// </summary>
-public sealed class PrefixedStream : Stream
+public sealed class PrefixedStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -18,14 +18,6 @@ public sealed class PrefixedStream : Stream
         _inner = inner;
         _leaveOpen = leaveOpen;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     /// <summary>Bytes read so far (prefix included).</summary>
     public override long Position
@@ -43,12 +35,6 @@ public sealed class PrefixedStream : Stream
         var bytes = head.AsMemory(0, n);
         return (new PrefixedStream(bytes, inner, leaveOpen), bytes);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -73,15 +59,6 @@ public sealed class PrefixedStream : Stream
         _position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
