@@ -34,15 +34,20 @@ rm -rf "${out:?}/$target"
 mkdir -p "$out/$target" "fuzz/crashes/$target"
 echo "fuzz: $target for ${seconds}s (findings in $out/$target)"
 afl-fuzz -i "fuzz/corpus/$target" -o "$out/$target" -t 5000 -m none -V "$seconds" -- dotnet "$bin/Strata.Fuzz.dll" "$target" \
-  > "$out/$target.log" 2>&1 || { tail -20 "$out/$target.log" >&2; exit 1; }
+  > "$out/$target.log" 2>&1 && rc=0 || rc=$?
 stats=$out/$target/default/fuzzer_stats
-grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs|bitmap_cvg)' "$stats" | tr -s ' ' | tee "$out/$target.stats"
+[[ -f $stats ]] && grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs|bitmap_cvg)' "$stats" | tr -s ' ' | tee "$out/$target.stats"
 found=0
 for f in "$out/$target"/default/crashes/id:* "$out/$target"/default/hangs/id:*; do
   [[ -f $f ]] || continue
   sum=$(sha256sum "$f" | cut -c1-16)
-  kind=$(basename "$(dirname "$f")")
-  cp "$f" "fuzz/crashes/$target/${kind%s}-$sum"
+  kind=crash; [[ $f == */hangs/* ]] && kind=hang
+  cp "$f" "fuzz/crashes/$target/$kind-$sum"
   found=$((found + 1))
 done
 echo "fuzz: $target: $found crash/hang inputs saved to fuzz/crashes/$target"
+if ((rc != 0)); then
+  # afl-fuzz stops when the target kills its fork server (a stack overflow ends a .NET process outright).
+  grep -v 'Fuzzing test case' "$out/$target.log" | tail -8 >&2
+  exit "$rc"
+fi

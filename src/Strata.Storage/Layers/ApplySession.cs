@@ -117,6 +117,11 @@ internal sealed class ApplySession
                 break;
 
             case LayerEntryType.Symlink:
+                if (entry.LinkName.Length == 0)
+                {
+                    throw LayerErrors.Malformed($"symlink \"{entry.Name}\" has an empty target"); // symlink(2) refuses one too
+                }
+
                 if (!LayerPath.RelativeTargetStaysInside(rel, entry.LinkName))
                 {
                     throw LayerErrors.Unsafe(entry.Name, $"symlink target \"{entry.LinkName}\" points outside the layer root");

@@ -12,9 +12,14 @@ public static class LayerErrors
     public const string InvalidLink = "LAYER_INVALID_LINK";
     public const string DigestMismatch = "LAYER_DIGEST_MISMATCH";
     public const string DiffIdMismatch = "LAYER_DIFFID_MISMATCH";
+    public const string Corrupt = "LAYER_CORRUPT";
 
     public static StrataException Unsafe(string entry, string why) =>
         StrataException.Invalid(UnsafePath, $"refusing layer entry \"{entry}\": {why}");
+
+    /// <summary>The compressed stream itself is broken (bad gzip or zstd data): what the decompressor said.</summary>
+    public static StrataException Corrupted(Exception decompressor) =>
+        StrataException.DataLoss(Corrupt, $"layer blob is corrupt: {decompressor.Message}");
 
     public static StrataException Malformed(string why) =>
         StrataException.Invalid(InvalidTar, $"invalid layer tar: {why}");

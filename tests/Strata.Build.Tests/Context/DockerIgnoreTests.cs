@@ -1,4 +1,5 @@
 using Strata.Build.Context;
+using Strata.Oci;
 
 namespace Strata.Build.Tests.Context;
 
@@ -40,10 +41,16 @@ public class DockerIgnoreTests
         Assert.Equal(excluded, ignore.IsExcluded(path));
     }
 
-    [Fact]
-    public void Lone_bang_is_an_error()
+    [Theory]
+    [InlineData("!")] // a lone exception mark
+    [InlineData("src/[")] // unclosed class (found by fuzz/, target dockerignore)
+    [InlineData("a[r-c].txt")] // reversed range: was an internal RegexParseException (fuzz/)
+    [InlineData("x\\")] // trailing escape
+    public void Malformed_file_is_a_clear_error(string text)
     {
-        Assert.Throws<FormatException>(() => DockerIgnore.Parse("!"));
+        var e = Assert.Throws<StrataException>(() => DockerIgnore.Parse(text));
+        Assert.Equal(DockerIgnore.InvalidCode, e.Code);
+        Assert.StartsWith(".dockerignore: ", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
