@@ -47,7 +47,12 @@ for f in "$out/$target"/default/crashes/id:* "$out/$target"/default/hangs/id:*; 
 done
 echo "fuzz: $target: $found crash/hang inputs saved to fuzz/crashes/$target"
 if ((rc != 0)); then
-  # afl-fuzz stops when the target kills its fork server (a stack overflow ends a .NET process outright).
+  # afl-fuzz stops when the persistent .NET target dies under it (a hang past -t, a stack overflow): the
+  # input it was running is .cur_input, kept like any other crash.
+  if [[ -s $out/$target/default/.cur_input ]]; then
+    cp "$out/$target/default/.cur_input" "fuzz/crashes/$target/abort-$(sha256sum "$out/$target/default/.cur_input" | cut -c1-16)"
+    echo "fuzz: $target: afl-fuzz stopped; its last input is saved to fuzz/crashes/$target" >&2
+  fi
   grep -v 'Fuzzing test case' "$out/$target.log" | tail -8 >&2
   exit "$rc"
 fi

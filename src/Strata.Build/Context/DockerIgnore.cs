@@ -33,7 +33,7 @@ public sealed class DockerIgnore
         {
             return ParsePatterns(text);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException)
         {
             // A malformed class ("[z-a]", "[") or a lone "!": docker refuses the file too (found by fuzz/, target dockerignore).
             throw StrataException.Invalid(InvalidCode, $".dockerignore: {e.Message}", e);

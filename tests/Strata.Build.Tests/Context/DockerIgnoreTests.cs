@@ -41,6 +41,17 @@ public class DockerIgnoreTests
         Assert.Equal(excluded, ignore.IsExcluded(path));
     }
 
+    [Fact]
+    public void Many_double_stars_match_in_linear_time()
+    {
+        // Found by fuzz/ (target dockerignore): nested (.*/)? groups backtracked for minutes on a deep path.
+        var ignore = DockerIgnore.Parse("src/" + string.Concat(Enumerable.Repeat("**/", 40)) + "x.cs");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(ignore.IsExcluded("src/" + string.Concat(Enumerable.Repeat("d/", 60)) + "y.cs"));
+        Assert.True(ignore.IsExcluded("src/a/b/x.cs"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
     [Theory]
     [InlineData("!")] // a lone exception mark
     [InlineData("src/[")] // unclosed class (found by fuzz/, target dockerignore)
