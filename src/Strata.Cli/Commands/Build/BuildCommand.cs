@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Formats.Tar;
 using Strata.Build.Building;
 using Strata.Build.Context;
+using Strata.Cli.Commands.Distribution;
 using Strata.Oci;
 
 namespace Strata.Cli.Commands.Build;
@@ -26,10 +27,12 @@ public static class BuildCommand
         var secrets = new Option<string[]>("--secret") { Description = "Secret to expose to the build (id=ID,src=FILE or id=ID,env=VAR)" };
         var ssh = new Option<string[]>("--ssh") { Description = "SSH agent socket to expose to the build (default|ID[=SOCKET])" };
         var allow = new Option<string[]>("--allow") { Description = "Extra privileged entitlement (security.insecure, network.host)" };
+        var registry = new RegistryOptions();
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
             path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet, secrets, ssh, allow,
         };
+        registry.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var names = (parse.GetValue(tags) ?? []).Select(t => ParseTag(t)).ToList();
@@ -42,6 +45,7 @@ public static class BuildCommand
             var allowed = BuildFlags.ParseAllow(parse.GetValue(allow) ?? []);
             var dockerfileArg = parse.GetValue(file);
 
+            var settings = await registry.LoadAsync(parse, ct).ConfigureAwait(false);
             var engine = await globals.OpenEngineAsync(parse, ct).ConfigureAwait(false);
             var (context, dockerfileText, dockerfileName) = await LoadAsync(contextArg, dockerfileArg, Path.Combine(engine.Root, "build", "tmp"), ct).ConfigureAwait(false);
             using (context)
@@ -63,6 +67,8 @@ public static class BuildCommand
                     Ssh = sshSockets,
                     Allow = allowed,
                     Output = isQuiet ? Stream.Null : stdout,
+                    Registry = settings,
+                    PullProgress = isQuiet ? null : TransferPrinter.ForConsole(quiet: false),
                 }, ct).ConfigureAwait(false);
                 if (isQuiet)
                 {

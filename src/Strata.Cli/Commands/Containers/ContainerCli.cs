@@ -56,10 +56,7 @@ public static class ContainerCli
         var settings = await Strata.Distribution.Settings.RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false);
         var printer = new TransferPrinter(Console.Error, tty: false, quiet: false);
         var puller = engine.ImagePuller(StrataEngine.Registries(settings));
-        printer.Line($"{reference.Tag ?? reference.Digest?.ToString()}: Pulling from {reference.Path}");
-        var result = await puller.PullAsync(reference, platform is { Length: > 0 } p ? Platform.Parse(p) : null, printer, cancellationToken).ConfigureAwait(false);
-        printer.Line($"Digest: {result.Digest}");
-        printer.Line($"Status: Downloaded newer image for {reference.FamiliarString}");
+        await engine.PullImageAsync(puller, reference, platform is { Length: > 0 } p ? Platform.Parse(p) : null, printer, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<ContainerRecord> CreateAsync(StrataEngine engine, RunFlags flags, ParseResult parse, CancellationToken cancellationToken)
