@@ -63,7 +63,13 @@ public static class ContainerCli
     {
         var options = flags.ToOptions(parse);
         await EnsureImageAsync(engine, options.Image, parse.GetValue(flags.Pull) ?? "missing", parse.GetValue(flags.Platform), cancellationToken).ConfigureAwait(false);
-        return await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        var c = await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in c.Spec.Security.Warnings())
+        {
+            await Console.Error.WriteLineAsync("WARNING: " + warning).ConfigureAwait(false);
+        }
+
+        return c;
     }
 
     /// <summary>How an attached run connects: a terminal with <c>-t</c> (docker refuses <c>-it</c> without one), else pipes.</summary>
