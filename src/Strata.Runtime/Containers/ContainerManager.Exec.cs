@@ -48,4 +48,12 @@ public sealed partial class ContainerManager
         psi.RedirectStandardInput = !options.Interactive;
         return psi;
     }
+
+    /// <summary>The exec of one health probe: the container's user and environment, no terminal, its PID into <paramref name="pidFile"/>.</summary>
+    private ProcessStartInfo HealthProbeStartInfo(ContainerRecord c, IReadOnlyList<string> command, string pidFile)
+    {
+        var process = ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = command }, RootfsDir(c.Id), terminal: false);
+        var user = string.Create(CultureInfo.InvariantCulture, $"{process.Uid}:{process.Gid}");
+        return RuntimeFor(c.Spec).ExecStartInfo(c.Id, process.Args, false, process.Env, process.Cwd, user, pidFile);
+    }
 }
