@@ -1,6 +1,8 @@
 using Strata.Build.Building;
 using Strata.Build.Caching;
 using Strata.Build.Running;
+using Strata.Distribution.Settings;
+using Strata.Oci;
 using Strata.Storage.Images;
 
 namespace Strata.Engine;
@@ -16,6 +18,10 @@ public sealed partial class StrataEngine
         Directory.CreateDirectory(stateDir);
 
         var images = Images;
+        var puller = ImagePuller(Registries(request.Registry ?? await RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false)));
+
+        // One pull per image and platform per build, however many stages or COPY --from name it (docker's --pull too).
+        var pulled = new Dictionary<(string, string?), ImageRecord>();
         var services = new BuildServices
         {
             Images = images,
@@ -29,6 +35,16 @@ public sealed partial class StrataEngine
             Mounter = new SnapshotMounter(),
             StateDir = stateDir,
             Http = http,
+            Pull = async (name, platform, ct) =>
+            {
+                if (!pulled.TryGetValue((name, platform), out var image))
+                {
+                    var result = await PullImageAsync(puller, Reference.ParseAny(name), platform is null ? null : Platform.Parse(platform), request.PullProgress, ct).ConfigureAwait(false);
+                    pulled[(name, platform)] = image = result.Image;
+                }
+
+                return image;
+            },
         };
         return await new Builder(services).BuildAsync(request, cancellationToken).ConfigureAwait(false);
     }

@@ -1,15 +1,26 @@
 using Strata.Runtime.Containers;
+using Strata.Runtime.Volumes;
 
 namespace Strata.Engine;
 
-/// <summary>The runtime area: containers and volumes, and the check that keeps <c>rmi</c> from removing an image in use.</summary>
+/// <summary>The runtime area: containers, their files and processes, volumes, and the check that keeps <c>rmi</c> from removing an image in use.</summary>
 public sealed partial class StrataEngine
 {
     private ContainerManager? _containers;
 
+    /// <summary>Container lifecycle: create, start, stop, remove, commit.</summary>
     public ContainerManager Containers => _containers ??= new ContainerManager(
         Root, Db, Images, _snapshotter ?? throw Strata.Oci.StrataException.Precondition("SNAPSHOTTER_NOT_READY", "the snapshotter is not initialized"),
         Content, ImageWriter, LayerDiffer, Options.Runtime);
+
+    /// <summary>A container's files: <c>diff</c>, <c>export</c>, <c>cp</c>.</summary>
+    public ContainerFiles ContainerFiles => new(Containers, Snapshotter, LayerDiffer);
+
+    /// <summary>Processes in a running container: <c>exec</c>, <c>top</c>.</summary>
+    public ContainerExec ContainerExec => new(Containers);
+
+    /// <summary>Volumes: records on <see cref="VolumeManager.Store"/>, removal and prune that check the containers.</summary>
+    public VolumeManager Volumes => new(Containers.Volumes, Containers.Store);
 
     private void InitializeContainers() => ImageUsageChecks.Add(new ContainerImageUsageCheck(Containers));
 }

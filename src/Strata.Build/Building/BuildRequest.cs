@@ -1,4 +1,6 @@
 using Strata.Build.Context;
+using Strata.Distribution;
+using Strata.Distribution.Settings;
 using Strata.Oci;
 
 namespace Strata.Build.Building;
@@ -29,4 +31,10 @@ public sealed record BuildRequest
 
     /// <summary>Where step lines and RUN output go (stdout; <see cref="Stream.Null"/> for -q).</summary>
     public Stream Output { get; init; } = Stream.Null;
+
+    /// <summary>Mirrors, insecure registries and CA directories for pulling FROM and COPY --from images (null: daemon.json's).</summary>
+    public RegistrySettings? Registry { get; init; }
+
+    /// <summary>Pull progress for those images, docker pull's events and lines (null: silent, as with -q).</summary>
+    public IProgress<TransferEvent>? PullProgress { get; init; }
 }

@@ -28,8 +28,8 @@ public sealed record BuildServices
 
     public required IRootfsMounter Mounter { get; init; }
 
-    /// <summary>Pulls an image a FROM or COPY --from names (null: pulling is unavailable).</summary>
-    public Func<string, string?, CancellationToken, Task<ImageRecord>>? Pull { get; init; }
+    /// <summary>Pulls an image a FROM or COPY --from names (name, platform): missing from the store, or --pull.</summary>
+    public required Func<string, string?, CancellationToken, Task<ImageRecord>> Pull { get; init; }
 
     /// <summary>A private directory for mounts, bundles and downloads (under the store root).</summary>
     public required string StateDir { get; init; }

@@ -96,25 +96,8 @@ public sealed partial class Builder
             return local;
         }
 
-        if (_services.Pull is null)
-        {
-            if (local is not null)
-            {
-                return local;
-            }
-
-            throw StrataException.NotFound("IMAGE_NOT_FOUND", $"pull access denied for {name}: the image is not in the store and pulling is not available in this build of strata");
-        }
-
-        try
-        {
-            return await _services.Pull(name, platform, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StrataException) when (local is not null)
-        {
-            // --pull with an unreachable registry: docker fails here; we do too, but only for images we lack.
-            throw;
-        }
+        // --pull with an unreachable registry fails even when the image is stored, as docker's does.
+        return await _services.Pull(name, platform, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImageConfig?> ReadConfigAsync(Digest? digest, CancellationToken cancellationToken)

@@ -22,6 +22,14 @@ public sealed partial class DistributionApi
         }
         else if (!RegistryRouteParser.IsValidTag(reference))
         {
+            // No manifest can live under a name that is not a tag: reading or deleting it is "unknown" (404, as
+            // distribution and the OCI conformance suite expect); writing under it is the client's mistake (400).
+            if (method != "PUT")
+            {
+                Require(context, principal, repo, method == "DELETE" ? RegistryAction.Delete : RegistryAction.Pull, true);
+                throw RegistryApiException.ManifestUnknown(reference);
+            }
+
             throw new RegistryApiException(400, "MANIFEST_INVALID", "invalid tag", reference);
         }
 

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Strata.Runtime.Containers;
+using Strata.Runtime.Security;
 
 namespace Strata.Runtime.Bundles;
 
 /// <summary>
 /// Writes the OCI runtime spec (config.json) of a container: the process from the image config and flags,
 /// Docker's default mounts, masked and read-only paths, capabilities, namespaces and cgroup limits.
-/// Differences from Docker: no seccomp profile and no AppArmor/SELinux labels (the runtime's defaults apply),
-/// no default rlimits (the host's hard limits are inherited, since root may not raise them here).
+/// Docker's default seccomp profile applies unless <c>--privileged</c> or <c>seccomp=unconfined</c>.
+/// Differences from Docker: no AppArmor profile of its own (a named one is passed on where the host has AppArmor),
+/// no SELinux labels, no default rlimits (the host's hard limits are inherited, since root may not raise them here).
 /// </summary>
 public static class BundleWriter
 {
@@ -29,7 +31,8 @@ public static class BundleWriter
         {
             w.WriteStartObject();
             w.WriteString("ociVersion", "1.0.2");
-            WriteProcess(w, process, spec);
+            var caps = Capabilities.Compute(spec.CapAdd, spec.CapDrop, spec.Privileged);
+            WriteProcess(w, process, spec, caps);
             w.WriteStartObject("root");
             w.WriteString("path", request.Rootfs);
             w.WriteBoolean("readonly", spec.ReadOnlyRootfs);
@@ -41,14 +44,14 @@ public static class BundleWriter
             }
 
             WriteMounts(w, request);
-            WriteLinux(w, request);
+            WriteLinux(w, request, caps);
             w.WriteEndObject();
         }
 
         return ms.ToArray();
     }
 
-    private static void WriteProcess(Utf8JsonWriter w, ProcessSpec p, ContainerSpec spec)
+    private static void WriteProcess(Utf8JsonWriter w, ProcessSpec p, ContainerSpec spec, IReadOnlyList<string> caps)
     {
         w.WriteStartObject("process");
         w.WriteBoolean("terminal", p.Terminal);
@@ -70,7 +73,6 @@ public static class BundleWriter
         SpecJson.Array(w, "args", p.Args);
         SpecJson.Array(w, "env", p.Env);
         w.WriteString("cwd", p.Cwd);
-        var caps = Capabilities.Compute(spec.CapAdd, spec.CapDrop, spec.Privileged);
         w.WriteStartObject("capabilities");
         foreach (var set in new[] { "bounding", "effective", "permitted" })
         {
@@ -78,7 +80,12 @@ public static class BundleWriter
         }
 
         w.WriteEndObject();
-        w.WriteBoolean("noNewPrivileges", false);
+        w.WriteBoolean("noNewPrivileges", spec.Security.NoNewPrivileges);
+        if (spec.Security.AppArmor is { } profile && profile != SecuritySettings.Unconfined && HostSecurity.AppArmorEnabled)
+        {
+            w.WriteString("apparmorProfile", profile);
+        }
+
         if (spec.Ulimits.Count > 0)
         {
             w.WriteStartArray("rlimits");
@@ -132,7 +139,7 @@ public static class BundleWriter
         w.WriteEndArray();
     }
 
-    private static void WriteLinux(Utf8JsonWriter w, BundleRequest r)
+    private static void WriteLinux(Utf8JsonWriter w, BundleRequest r, IReadOnlyList<string> caps)
     {
         var spec = r.Container.Spec;
         w.WriteStartObject("linux");
@@ -170,13 +177,31 @@ public static class BundleWriter
             w.WriteEndObject();
         }
 
-        if (!spec.Privileged)
+        if (Seccomp(spec, caps) is { } seccomp)
+        {
+            SeccompProfiles.Write(w, seccomp);
+        }
+
+        if (!spec.Privileged && !spec.Security.UnmaskSystemPaths)
         {
             SpecJson.Array(w, "maskedPaths", MaskedPaths);
             SpecJson.Array(w, "readonlyPaths", ReadonlyPaths);
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>The seccomp filter a container gets: none when privileged (as docker) or unconfined, else its profile or Docker's default.</summary>
+    public static OciSeccomp? Seccomp(ContainerSpec spec, IReadOnlyList<string> caps)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Privileged || spec.Security.Seccomp == SecuritySettings.Unconfined || !HostSecurity.SeccompSupported)
+        {
+            return null;
+        }
+
+        var profile = spec.Security.Seccomp is { } json ? SeccompProfiles.Parse(json, "of container " + spec.Hostname) : SeccompProfiles.Default;
+        return SeccompProfiles.ToOci(profile, [.. caps]);
     }
 
     private static void WriteResources(Utf8JsonWriter w, ResourceLimits res)

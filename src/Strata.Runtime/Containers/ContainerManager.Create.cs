@@ -117,6 +117,13 @@ public sealed partial class ContainerManager
             labels[k] = v;
         }
 
+        var security = Security.SecurityOptions.Parse(o.SecurityOpt);
+        if (security.Seccomp is { } profile && profile != Security.SecuritySettings.Unconfined)
+        {
+            // Resolved once now so a profile that cannot apply fails at create, not at every start.
+            Security.SeccompProfiles.ToOci(Security.SeccompProfiles.Parse(profile, "--security-opt seccomp"), Bundles.Capabilities.Compute(o.CapAdd, o.CapDrop, o.Privileged));
+        }
+
         return new ContainerSpec
         {
             Image = o.Image,
@@ -139,6 +146,7 @@ public sealed partial class ContainerManager
             ReadOnlyRootfs = o.ReadOnly,
             CapAdd = o.CapAdd,
             CapDrop = o.CapDrop,
+            Security = security,
             Labels = labels,
             StopSignal = o.StopSignal ?? cfg.StopSignal ?? "SIGTERM",
             StopTimeout = o.StopTimeout,

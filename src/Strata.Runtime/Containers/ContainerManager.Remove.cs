@@ -1,4 +1,5 @@
 using Strata.Oci;
+using Strata.Runtime.Volumes;
 
 namespace Strata.Runtime.Containers;
 
@@ -59,49 +60,7 @@ public sealed partial class ContainerManager
         await Store.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         if (removeVolumes)
         {
-            foreach (var m in c.Spec.Mounts.Where(m => m.Type == "volume" && m.Anonymous))
-            {
-                if (!await VolumeInUseAsync(m.Source, cancellationToken).ConfigureAwait(false)
-                    && await Volumes.TryGetAsync(m.Source, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    await Volumes.RemoveAsync(m.Source, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await new VolumeManager(Volumes, Store).RemoveAnonymousAsync(c.Spec.Mounts, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary><c>volume rm</c>: refuses a volume a container uses unless forced.</summary>
-    public async Task RemoveVolumeAsync(string name, bool force, CancellationToken cancellationToken = default)
-    {
-        await Volumes.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        if (!force && await UsersOfVolumeAsync(name, cancellationToken).ConfigureAwait(false) is { Count: > 0 } users)
-        {
-            throw new StrataException(ErrorKind.Conflict, "VOLUME_IN_USE", $"remove {name}: volume is in use - [{string.Join(", ", users)}]");
-        }
-
-        await Volumes.RemoveAsync(name, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary><c>volume prune</c>: unused anonymous volumes, or every unused volume with <paramref name="all"/>.</summary>
-    public async Task<IReadOnlyList<string>> PruneVolumesAsync(bool all, CancellationToken cancellationToken = default)
-    {
-        var removed = new List<string>();
-        foreach (var v in await Volumes.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if ((all || v.Anonymous) && !await VolumeInUseAsync(v.Name, cancellationToken).ConfigureAwait(false))
-            {
-                await Volumes.RemoveAsync(v.Name, cancellationToken).ConfigureAwait(false);
-                removed.Add(v.Name);
-            }
-        }
-
-        return removed;
-    }
-
-    /// <summary>IDs of the containers whose mounts name volume <paramref name="name"/>.</summary>
-    public async Task<IReadOnlyList<string>> UsersOfVolumeAsync(string name, CancellationToken cancellationToken = default) =>
-        [.. (await Store.ListAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.Spec.Mounts.Any(m => m.Type == "volume" && m.Source == name)).Select(c => c.Id)];
-
-    private async Task<bool> VolumeInUseAsync(string name, CancellationToken cancellationToken) =>
-        (await UsersOfVolumeAsync(name, cancellationToken).ConfigureAwait(false)).Count > 0;
 }

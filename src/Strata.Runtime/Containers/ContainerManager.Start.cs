@@ -279,7 +279,7 @@ public sealed partial class ContainerManager
 
         Timing.Mark("start: container running");
         var health = pid > 0
-            ? await Health.HealthMonitor.StartAsync(Store, c, Path.Combine(dir, "health.pid"), (cmd, pf) => HealthProbeStartInfo(c, cmd, pf), CancellationToken.None).ConfigureAwait(false)
+            ? await Health.HealthMonitor.StartAsync(Store, c, Path.Combine(dir, "health.pid"), (cmd, pf) => Health.HealthProbe.StartInfo(RuntimeFor(c.Spec), c, RootfsDir(c.Id), cmd, pf), CancellationToken.None).ConfigureAwait(false)
             : null;
         try
         {

@@ -13,7 +13,8 @@ namespace Strata.Runtime.Containers;
 /// Containers on the local store, daemonless: each command works on the database and the container's
 /// directory (<c>&lt;root&gt;/containers/ID</c>); a running container is watched by a monitor process (or by
 /// the CLI itself for an attached run) that owns its output, records its exit and applies its restart policy.
-/// One partial file per concern: Create, Start (and the monitor loop), Stop, Remove, Commit, Files.
+/// One partial file per concern: Create, Start (and the monitor loop), Stop, Remove, Commit. A container's files
+/// are <see cref="ContainerFiles"/>, its processes <see cref="ContainerExec"/>, volumes <see cref="VolumeManager"/>.
 /// </summary>
 public sealed partial class ContainerManager
 {
@@ -130,7 +131,7 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>Mounts the container's root filesystem at <paramref name="target"/>: its snapshot with the init layer above the image's lowers.</summary>
-    private async Task MountRootfsAsync(ContainerRecord c, string target, CancellationToken cancellationToken)
+    internal async Task MountRootfsAsync(ContainerRecord c, string target, CancellationToken cancellationToken)
     {
         var mounts = await _snapshots.MountsAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
         var init = Path.Combine(ContainerDir(c.Id), "init");

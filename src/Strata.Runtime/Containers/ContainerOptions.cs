@@ -50,6 +50,9 @@ public sealed record ContainerOptions
 
     public IReadOnlyList<string> CapDrop { get; init; } = [];
 
+    /// <summary><c>--security-opt</c> values.</summary>
+    public IReadOnlyList<string> SecurityOpt { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public string? StopSignal { get; init; }

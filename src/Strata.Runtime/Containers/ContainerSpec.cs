@@ -1,3 +1,5 @@
+using Strata.Runtime.Security;
+
 namespace Strata.Runtime.Containers;
 
 /// <summary>
@@ -51,6 +53,9 @@ public sealed record ContainerSpec
     public IReadOnlyList<string> CapAdd { get; init; } = [];
 
     public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    /// <summary><c>--security-opt</c>: seccomp profile, no-new-privileges, AppArmor.</summary>
+    public SecuritySettings Security { get; init; } = new();
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 

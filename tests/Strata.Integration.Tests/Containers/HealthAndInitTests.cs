@@ -12,7 +12,9 @@ public sealed class HealthAndInitTests
     {
         using var host = await ContainerHost.CreateAsync();
         await host.OkAsync("run", "-d", "--name", "web", "--health-cmd", "test -f /tmp/ok && echo fine", "--health-interval", "300ms",
-            "--health-retries", "2", "busybox", "sh", "-c", "sleep 2; touch /tmp/ok; exec sleep 300");
+            "--health-retries", "2", "--health-start-period", "60s", "busybox", "sh", "-c", "sleep 6; touch /tmp/ok; exec sleep 300");
+
+        // Failures within the start period of a container never healthy yet do not count: it stays starting.
         Assert.Equal("starting\n", await host.OkAsync("inspect", "-f", "{{.State.Health.Status}}", "web"));
         Assert.Contains("(health: starting)", await host.OkAsync("ps"), StringComparison.Ordinal);
 
@@ -102,17 +104,17 @@ public sealed class HealthAndInitTests
         Assert.DoesNotContain("Z ", ps, StringComparison.Ordinal);
 
         // sleep as PID 1 ignores SIGTERM, so stop waits the whole --stop-timeout; under the init it gets the signal.
-        await host.OkAsync("run", "-d", "--name", "bare", "--stop-timeout", "3", "busybox", "sleep", "300");
-        await host.OkAsync("run", "-d", "--name", "inited", "--init", "--stop-timeout", "3", "busybox", "sleep", "300");
-        Assert.Equal("3\n", await host.OkAsync("inspect", "-f", "{{.Config.StopTimeout}}", "bare"));
+        await host.OkAsync("run", "-d", "--name", "bare", "--stop-timeout", "10", "busybox", "sleep", "300");
+        await host.OkAsync("run", "-d", "--name", "inited", "--init", "--stop-timeout", "10", "busybox", "sleep", "300");
+        Assert.Equal("10\n", await host.OkAsync("inspect", "-f", "{{.Config.StopTimeout}}", "bare"));
         var sw = Stopwatch.StartNew();
         await host.OkAsync("stop", "inited");
         var inited = sw.Elapsed;
         sw.Restart();
         await host.OkAsync("stop", "bare");
         var bare = sw.Elapsed;
-        Assert.True(inited < TimeSpan.FromSeconds(2), $"stop under --init took {inited}");
-        Assert.True(bare >= TimeSpan.FromSeconds(2.9), $"stop without init took {bare}");
+        Assert.True(inited < TimeSpan.FromSeconds(7), $"stop under --init took {inited}");
+        Assert.True(bare >= TimeSpan.FromSeconds(9.9), $"stop without init took {bare}");
         Assert.Equal("143\n", await host.OkAsync("inspect", "-f", "{{.State.ExitCode}}", "inited"));
         Assert.Equal("137\n", await host.OkAsync("inspect", "-f", "{{.State.ExitCode}}", "bare"));
     }

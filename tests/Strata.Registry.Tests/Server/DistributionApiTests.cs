@@ -208,6 +208,28 @@ public sealed class DistributionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Manifest_read_by_a_reference_that_is_not_a_tag_is_unknown_not_invalid()
+    {
+        // The OCI conformance suite and distribution: no manifest can have such a name, so it is unknown (404).
+        await _host.PushImageAsync("inv", "v1");
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head, HttpMethod.Delete })
+        {
+            using var r = await Http.SendAsync(new HttpRequestMessage(method, "/v2/inv/manifests/.INVALID_MANIFEST_NAME"));
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+            if (method != HttpMethod.Head)
+            {
+                Assert.Equal("MANIFEST_UNKNOWN", await ErrorCodeAsync(r));
+            }
+        }
+
+        // Writing under such a name stays a client error.
+        var (manifest, _, _) = await _host.PushImageAsync("inv", "v2");
+        using var put = await _host.PutManifestAsync("inv", ".INVALID_MANIFEST_NAME", manifest, MediaTypes.OciManifest);
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await ErrorCodeAsync(put));
+    }
+
+    [Fact]
     public async Task Manifest_push_is_validated()
     {
         var unknown = Digest.Compute(RegistryTestHost.RandomBytes(10));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Formats.Tar;
 using Strata.Build.Building;
 using Strata.Build.Context;
+using Strata.Cli.Commands.Distribution;
 using Strata.Oci;
 
 namespace Strata.Cli.Commands.Build;
@@ -23,10 +24,12 @@ public static class BuildCommand
         var squash = new Option<bool>("--squash") { Description = "Squash newly built layers into a single new layer" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to the file" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress the build output and print image ID on success" };
+        var registry = new RegistryOptions();
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
             path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet,
         };
+        registry.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var names = (parse.GetValue(tags) ?? []).Select(t => ParseTag(t)).ToList();
@@ -36,6 +39,7 @@ public static class BuildCommand
             var contextArg = parse.GetValue(path)!;
             var dockerfileArg = parse.GetValue(file);
 
+            var settings = await registry.LoadAsync(parse, ct).ConfigureAwait(false);
             var engine = await globals.OpenEngineAsync(parse, ct).ConfigureAwait(false);
             var (context, dockerfileText, dockerfileName) = await LoadAsync(contextArg, dockerfileArg, Path.Combine(engine.Root, "build", "tmp"), ct).ConfigureAwait(false);
             using (context)
@@ -54,6 +58,8 @@ public static class BuildCommand
                     Pull = parse.GetValue(pull),
                     Squash = parse.GetValue(squash),
                     Output = isQuiet ? Stream.Null : stdout,
+                    Registry = settings,
+                    PullProgress = isQuiet ? null : TransferPrinter.ForConsole(quiet: false),
                 }, ct).ConfigureAwait(false);
                 if (isQuiet)
                 {

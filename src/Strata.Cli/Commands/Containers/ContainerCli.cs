@@ -56,17 +56,20 @@ public static class ContainerCli
         var settings = await Strata.Distribution.Settings.RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false);
         var printer = new TransferPrinter(Console.Error, tty: false, quiet: false);
         var puller = engine.ImagePuller(StrataEngine.Registries(settings));
-        printer.Line($"{reference.Tag ?? reference.Digest?.ToString()}: Pulling from {reference.Path}");
-        var result = await puller.PullAsync(reference, platform is { Length: > 0 } p ? Platform.Parse(p) : null, printer, cancellationToken).ConfigureAwait(false);
-        printer.Line($"Digest: {result.Digest}");
-        printer.Line($"Status: Downloaded newer image for {reference.FamiliarString}");
+        await engine.PullImageAsync(puller, reference, platform is { Length: > 0 } p ? Platform.Parse(p) : null, printer, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<ContainerRecord> CreateAsync(StrataEngine engine, RunFlags flags, ParseResult parse, CancellationToken cancellationToken)
     {
         var options = flags.ToOptions(parse);
         await EnsureImageAsync(engine, options.Image, parse.GetValue(flags.Pull) ?? "missing", parse.GetValue(flags.Platform), cancellationToken).ConfigureAwait(false);
-        return await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        var c = await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in c.Spec.Security.Warnings())
+        {
+            await Console.Error.WriteLineAsync("WARNING: " + warning).ConfigureAwait(false);
+        }
+
+        return c;
     }
 
     /// <summary>How an attached run connects: a terminal with <c>-t</c> (docker refuses <c>-it</c> without one), else pipes.</summary>

@@ -109,6 +109,7 @@ public static class ContainerView
                 ["ReadonlyRootfs"] = c.Spec.ReadOnlyRootfs,
                 ["CapAdd"] = Array(c.Spec.CapAdd),
                 ["CapDrop"] = Array(c.Spec.CapDrop),
+                ["SecurityOpt"] = c.Spec.Security.Options.Count > 0 ? Array(c.Spec.Security.Options) : null,
                 ["Memory"] = c.Spec.Resources.MemoryBytes,
                 ["MemorySwap"] = c.Spec.Resources.MemorySwapBytes,
                 ["NanoCpus"] = c.Spec.Resources.NanoCpus,

@@ -21,10 +21,10 @@ public static class CopyCommand
             switch (srcContainer, dstContainer)
             {
                 case (not null, null):
-                    await engine.Containers.CopyFromAsync(srcContainer, srcPath, Path.GetFullPath(dstPath), ct);
+                    await engine.ContainerFiles.CopyFromAsync(srcContainer, srcPath, Path.GetFullPath(dstPath), ct);
                     break;
                 case (null, not null):
-                    await engine.Containers.CopyToAsync(dstContainer, Path.GetFullPath(srcPath), dstPath, ct);
+                    await engine.ContainerFiles.CopyToAsync(dstContainer, Path.GetFullPath(srcPath), dstPath, ct);
                     break;
                 case (not null, not null):
                     throw StrataException.Invalid("CP_BOTH", "copying between containers is not supported");

@@ -13,7 +13,7 @@ public static class DiffCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            foreach (var change in await engine.Containers.DiffAsync(parse.GetValue(name)!, ct))
+            foreach (var change in await engine.ContainerFiles.DiffAsync(parse.GetValue(name)!, ct))
             {
                 Console.WriteLine($"{change.Kind} {change.Path}");
             }

@@ -36,7 +36,7 @@ public static class ExecCommand
                 throw StrataException.Invalid("NOT_A_TTY", "the input device is not a TTY");
             }
 
-            var psi = await engine.Containers.ExecStartInfoAsync(parse.GetValue(name)!, new ExecOptions
+            var psi = await engine.ContainerExec.ExecStartInfoAsync(parse.GetValue(name)!, new ExecOptions
             {
                 Command = parse.GetValue(command)!,
                 Tty = isTty,

@@ -25,7 +25,7 @@ public static class ExportCommand
             if (file is null)
             {
                 await using var stdout = Console.OpenStandardOutput();
-                await engine.Containers.ExportAsync(parse.GetValue(name)!, stdout, ct);
+                await engine.ContainerFiles.ExportAsync(parse.GetValue(name)!, stdout, ct);
                 return 0;
             }
 
@@ -34,7 +34,7 @@ public static class ExportCommand
             {
                 await using (var f = File.Create(tmp))
                 {
-                    await engine.Containers.ExportAsync(parse.GetValue(name)!, f, ct);
+                    await engine.ContainerFiles.ExportAsync(parse.GetValue(name)!, f, ct);
                 }
 
                 File.Move(tmp, file, overwrite: true);

@@ -61,6 +61,8 @@ public sealed class RunFlags
 
     public Option<string[]> CapDrop { get; } = new("--cap-drop") { Description = "Drop Linux capabilities" };
 
+    public Option<string[]> SecurityOpt { get; } = new("--security-opt") { Description = "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, apparmor=PROFILE" };
+
     public Option<string[]> Label { get; } = new("--label", "-l") { Description = "Set meta data on a container" };
 
     public Option<string?> StopSignal { get; } = new("--stop-signal") { Description = "Signal to stop the container" };
@@ -100,7 +102,7 @@ public sealed class RunFlags
         foreach (var o in new Option[]
         {
             Name, Interactive, Tty, Env, EnvFile, Entrypoint, Workdir, User, Hostname, Network, Volume, Mount, Tmpfs, Publish, Memory, MemorySwap,
-            Cpus, CpuShares, PidsLimit, Restart, Rm, Privileged, ReadOnly, CapAdd, CapDrop, Label, StopSignal, StopTimeout, Platform, Pull,
+            Cpus, CpuShares, PidsLimit, Restart, Rm, Privileged, ReadOnly, CapAdd, CapDrop, SecurityOpt, Label, StopSignal, StopTimeout, Platform, Pull,
             HealthCmd, HealthInterval, HealthTimeout, HealthRetries, HealthStartPeriod, HealthStartInterval, NoHealthcheck, Init, Ulimit, ShmSize, Sysctl,
         })
         {
@@ -164,6 +166,7 @@ public sealed class RunFlags
             ReadOnly = parse.GetValue(ReadOnly),
             CapAdd = parse.GetValue(CapAdd) ?? [],
             CapDrop = parse.GetValue(CapDrop) ?? [],
+            SecurityOpt = parse.GetValue(SecurityOpt) ?? [],
             Labels = labels,
             StopSignal = parse.GetValue(StopSignal) is { } sig ? ContainerManager.NormalizeSignal(sig) : null,
             StopTimeout = parse.GetValue(StopTimeout),

@@ -15,7 +15,7 @@ public static class TopCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            Console.Write(await engine.Containers.TopAsync(parse.GetValue(name)!, parse.GetValue(psArgs) ?? [], ct));
+            Console.Write(await engine.ContainerExec.TopAsync(parse.GetValue(name)!, parse.GetValue(psArgs) ?? [], ct));
             return 0;
         });
         return cmd;

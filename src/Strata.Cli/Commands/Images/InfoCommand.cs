@@ -51,6 +51,7 @@ public static class InfoCommand
                 ["MemTotal"] = MemTotal(),
                 ["CgroupVersion"] = CgroupLayout(),
                 ["OverlaySupported"] = OverlaySupported(),
+                ["SecurityOptions"] = new JsonArray([.. SecurityOptions().Select(o => (JsonNode)o)]),
             };
             if (parse.GetValue(format) is { } f)
             {
@@ -72,6 +73,18 @@ public static class InfoCommand
 
             Console.WriteLine($" Default Runtime: {defaultRuntime}" + (runtimes[defaultRuntime] is null ? " (not installed)" : string.Empty));
             Console.WriteLine($" Cgroup Version: {info["CgroupVersion"]}");
+            Console.WriteLine(" Security Options:");
+            foreach (var o in SecurityOptions())
+            {
+                var parts = o.Split(',');
+                Console.WriteLine($"  {parts[0]["name=".Length..]}");
+                foreach (var p in parts.Skip(1))
+                {
+                    var kv = p.Split('=', 2);
+                    Console.WriteLine($"   {char.ToUpperInvariant(kv[0][0])}{kv[0][1..]}: {kv[1]}");
+                }
+            }
+
             Console.WriteLine($" Kernel Version: {info["KernelVersion"]}");
             Console.WriteLine($" Operating System: {info["OperatingSystem"]}");
             Console.WriteLine($" OSType: linux");
@@ -111,6 +124,20 @@ public static class InfoCommand
         catch (System.ComponentModel.Win32Exception)
         {
             return (path, "unknown");
+        }
+    }
+
+    /// <summary>Docker's <c>SecurityOptions</c> strings: <c>name=seccomp,profile=builtin</c>, <c>name=apparmor</c>, ...</summary>
+    private static IEnumerable<string> SecurityOptions()
+    {
+        if (Strata.Runtime.Security.HostSecurity.AppArmorEnabled)
+        {
+            yield return "name=apparmor";
+        }
+
+        if (Strata.Runtime.Security.HostSecurity.SeccompSupported)
+        {
+            yield return "name=seccomp,profile=builtin";
         }
     }
 

@@ -17,7 +17,7 @@ public static class CreateVolumeCommand
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
             var labels = (parse.GetValue(label) ?? []).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length == 2 ? kv[1] : string.Empty, StringComparer.Ordinal);
-            var (volume, _) = await engine.Containers.Volumes.CreateAsync(parse.GetValue(name), labels, anonymous: false, ct);
+            var (volume, _) = await engine.Volumes.Store.CreateAsync(parse.GetValue(name), labels, anonymous: false, ct);
             Console.WriteLine(volume.Name);
             return 0;
         });

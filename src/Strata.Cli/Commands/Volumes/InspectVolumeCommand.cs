@@ -18,7 +18,7 @@ public static class InspectVolumeCommand
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
             return await InspectPrinter.PrintAsync(parse.GetValue(names)!, parse.GetValue(format),
-                async n => await engine.Containers.Volumes.TryGetAsync(n, ct) is { } v ? VolumeView.Inspect(v) : null,
+                async n => await engine.Volumes.Store.TryGetAsync(n, ct) is { } v ? VolumeView.Inspect(v) : null,
                 n => $"get {n}: no such volume");
         });
         return cmd;

@@ -20,7 +20,7 @@ public static class ListVolumesCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            var volumes = await engine.Containers.Volumes.ListAsync(ct);
+            var volumes = await engine.Volumes.Store.ListAsync(ct);
             if (parse.GetValue(quiet))
             {
                 foreach (var v in volumes)

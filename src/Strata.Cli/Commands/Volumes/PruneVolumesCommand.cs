@@ -16,7 +16,7 @@ public static class PruneVolumesCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
-            var removed = await engine.Containers.PruneVolumesAsync(parse.GetValue(all), ct);
+            var removed = await engine.Volumes.PruneAsync(parse.GetValue(all), ct);
             if (removed.Count > 0)
             {
                 Console.WriteLine("Deleted Volumes:");

@@ -19,7 +19,7 @@ public static class RemoveVolumeCommand
             var engine = await ContainerCli.OpenAsync(globals, parse, ct);
             return await EachCommand.ForEachAsync(parse.GetValue(names)!, async n =>
             {
-                await engine.Containers.RemoveVolumeAsync(n, parse.GetValue(force), ct);
+                await engine.Volumes.RemoveAsync(n, parse.GetValue(force), ct);
                 Console.WriteLine(n);
             });
         });

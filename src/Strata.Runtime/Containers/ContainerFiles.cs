@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Strata.Oci;
 using Strata.Runtime.Bundles;
 using Strata.Storage.Layers;
@@ -6,22 +5,37 @@ using Strata.Storage.Snapshots;
 
 namespace Strata.Runtime.Containers;
 
-public sealed partial class ContainerManager
+/// <summary>
+/// A container's files: what it changed (<c>diff</c>), its whole filesystem (<c>export</c>) and copies in and
+/// out (<c>cp</c>), each with the root filesystem mounted for the call when the container is stopped.
+/// </summary>
+public sealed class ContainerFiles
 {
+    private readonly ContainerManager _containers;
+    private readonly ISnapshotter _snapshots;
+    private readonly ILayerDiffer _differ;
+
+    public ContainerFiles(ContainerManager containers, ISnapshotter snapshots, ILayerDiffer differ)
+    {
+        _containers = containers;
+        _snapshots = snapshots;
+        _differ = differ;
+    }
+
     /// <summary>
     /// <c>diff</c>: what the container changed, read from its upper directory (overlay whiteouts are deletions;
     /// a path that an image layer also has is a change, else an addition), sorted as docker prints them.
     /// </summary>
     public async Task<IReadOnlyList<ContainerChange>> DiffAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
-        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var c = await _containers.GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         var upper = _snapshots.DirectoryOf(c.SnapshotKey) ?? throw StrataException.NotFound("SNAPSHOT_NOT_FOUND", $"container {c.ShortId} has no writable layer");
         if (_snapshots.Driver != "overlay")
         {
             throw StrataException.Precondition("DIFF_DRIVER", $"diff needs the overlay storage driver (this store uses {_snapshots.Driver})");
         }
 
-        var lowers = await LowerDirsAsync(c, cancellationToken).ConfigureAwait(false);
+        var lowers = await _containers.LowerDirsAsync(c, cancellationToken).ConfigureAwait(false);
         var changes = new List<ContainerChange>();
         Walk(upper, "/", lowers, changes, cancellationToken);
         return [.. changes.OrderBy(x => x.Path, StringComparer.Ordinal)];
@@ -58,18 +72,18 @@ public sealed partial class ContainerManager
     public async Task<T> WithRootfsAsync<T>(string nameOrId, Func<ContainerRecord, string, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
-        var rootfs = RootfsDir(c.Id);
-        if (IsMounted(rootfs))
+        var c = await _containers.GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var rootfs = _containers.RootfsDir(c.Id);
+        if (ContainerManager.IsMounted(rootfs))
         {
             return await work(c, rootfs).ConfigureAwait(false);
         }
 
-        var temp = Path.Combine(ContainerDir(c.Id), "mnt-" + Environment.ProcessId);
+        var temp = Path.Combine(_containers.ContainerDir(c.Id), "mnt-" + Environment.ProcessId);
         Directory.CreateDirectory(temp);
         try
         {
-            await MountRootfsAsync(c, temp, cancellationToken).ConfigureAwait(false);
+            await _containers.MountRootfsAsync(c, temp, cancellationToken).ConfigureAwait(false);
             try
             {
                 return await work(c, temp).ConfigureAwait(false);
@@ -136,29 +150,5 @@ public sealed partial class ContainerManager
         File.Copy(from, tmp, overwrite: true);
         File.SetUnixFileMode(tmp, File.GetUnixFileMode(from));
         File.Move(tmp, to, overwrite: true);
-    }
-
-    /// <summary><c>top</c>: the container's processes as <c>ps -f</c> shows them.</summary>
-    public async Task<string> TopAsync(string nameOrId, IReadOnlyList<string> psArgs, CancellationToken cancellationToken = default)
-    {
-        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
-        if (c.State.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
-        {
-            throw StrataException.Precondition("CONTAINER_NOT_RUNNING", $"container {c.Id} is not running");
-        }
-
-        var pids = await RuntimeFor(c.Spec).PidsAsync(c.Id, cancellationToken).ConfigureAwait(false);
-        var psi = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in psArgs.Count > 0 ? psArgs : ["-f"])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add("-p");
-        psi.ArgumentList.Add(string.Join(',', pids.DefaultIfEmpty(c.State.Pid)));
-        using var p = Process.Start(psi) ?? throw StrataException.Unavailable("PS", "cannot run ps");
-        var output = await p.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return output;
     }
 }

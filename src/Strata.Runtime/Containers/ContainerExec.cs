@@ -6,8 +6,13 @@ using Strata.Storage.Images;
 
 namespace Strata.Runtime.Containers;
 
-public sealed partial class ContainerManager
+/// <summary>Processes in a running container: <c>exec</c> (started by the caller on its own terminal) and <c>top</c>.</summary>
+public sealed class ContainerExec
 {
+    private readonly ContainerManager _containers;
+
+    public ContainerExec(ContainerManager containers) => _containers = containers;
+
     /// <summary>
     /// <c>exec</c>: checks the container runs and the program exists in it (docker's 126/127 otherwise), then
     /// returns the runtime's <c>exec</c> for the caller to run in the foreground on its own terminal/pipes.
@@ -15,7 +20,7 @@ public sealed partial class ContainerManager
     public async Task<ProcessStartInfo> ExecStartInfoAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var c = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var c = await _containers.GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         if (c.State.Status == ContainerStatus.Paused)
         {
             throw new StrataException(ErrorKind.Conflict, "CONTAINER_PAUSED", $"container {c.Id} is paused, unpause the container before exec");
@@ -31,7 +36,7 @@ public sealed partial class ContainerManager
             throw StrataException.Invalid("EXEC_NO_COMMAND", "exec requires at least 1 argument: CONTAINER COMMAND [ARG...]");
         }
 
-        var rootfs = RootfsDir(c.Id);
+        var rootfs = _containers.RootfsDir(c.Id);
         string? user = null;
         if (!string.IsNullOrEmpty(options.User))
         {
@@ -44,16 +49,32 @@ public sealed partial class ContainerManager
         var process = ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = options.Command, Env = env, User = options.User ?? c.Spec.User }, rootfs, options.Tty);
 
         // crun's --env replaces the process environment (runc's appends): always pass the whole, merged one.
-        var psi = RuntimeFor(c.Spec).ExecStartInfo(c.Id, options.Command, options.Tty, process.Env, options.WorkingDir, user);
+        var psi = _containers.RuntimeFor(c.Spec).ExecStartInfo(c.Id, options.Command, options.Tty, process.Env, options.WorkingDir, user);
         psi.RedirectStandardInput = !options.Interactive;
         return psi;
     }
 
-    /// <summary>The exec of one health probe: the container's user and environment, no terminal, its PID into <paramref name="pidFile"/>.</summary>
-    private ProcessStartInfo HealthProbeStartInfo(ContainerRecord c, IReadOnlyList<string> command, string pidFile)
+    /// <summary><c>top</c>: the container's processes as <c>ps -f</c> shows them.</summary>
+    public async Task<string> TopAsync(string nameOrId, IReadOnlyList<string> psArgs, CancellationToken cancellationToken = default)
     {
-        var process = ProcessResolver.Resolve(c.Spec with { Entrypoint = [], Cmd = command }, RootfsDir(c.Id), terminal: false);
-        var user = string.Create(CultureInfo.InvariantCulture, $"{process.Uid}:{process.Gid}");
-        return RuntimeFor(c.Spec).ExecStartInfo(c.Id, process.Args, false, process.Env, process.Cwd, user, pidFile);
+        var c = await _containers.GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        if (c.State.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
+        {
+            throw StrataException.Precondition("CONTAINER_NOT_RUNNING", $"container {c.Id} is not running");
+        }
+
+        var pids = await _containers.RuntimeFor(c.Spec).PidsAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        var psi = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in psArgs.Count > 0 ? psArgs : ["-f"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.ArgumentList.Add("-p");
+        psi.ArgumentList.Add(string.Join(',', pids.DefaultIfEmpty(c.State.Pid)));
+        using var p = Process.Start(psi) ?? throw StrataException.Unavailable("PS", "cannot run ps");
+        var output = await p.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return output;
     }
 }
