@@ -150,11 +150,34 @@ public sealed partial class ContainerManager
             Labels = labels,
             StopSignal = o.StopSignal ?? cfg.StopSignal ?? "SIGTERM",
             StopTimeout = o.StopTimeout,
+            Healthcheck = MergeHealthcheck(o.Healthcheck, cfg.Healthcheck),
+            Init = o.Init,
+            Ulimits = o.Ulimits,
+            ShmSize = o.ShmSize,
+            Sysctls = SysctlPolicy.Check(o.Sysctls, o.Network),
             Runtime = runtime,
             Publish = [.. o.Publish.Select(PortMapping.Parse)],
         };
     }
 
+    /// <summary>moby's merge of a container's health check with the image's: every unset field comes from the image.</summary>
+    private static HealthConfig? MergeHealthcheck(HealthConfig? user, HealthConfig? image)
+    {
+        if (user is null || image is null)
+        {
+            return user ?? image;
+        }
+
+        return user with
+        {
+            Test = user.Test is { Count: > 0 } ? user.Test : image.Test,
+            Interval = user.Interval is > 0 ? user.Interval : image.Interval,
+            Timeout = user.Timeout is > 0 ? user.Timeout : image.Timeout,
+            StartPeriod = user.StartPeriod is > 0 ? user.StartPeriod : image.StartPeriod,
+            StartInterval = user.StartInterval is > 0 ? user.StartInterval : image.StartInterval,
+            Retries = user.Retries is > 0 ? user.Retries : image.Retries,
+        };
+    }
 
     /// <summary>
     /// Docker's init layer: a read-only layer between the image and the container's upper dir holding the mount
@@ -169,7 +192,14 @@ public sealed partial class ContainerManager
             Directory.CreateDirectory(Path.Combine(init, d));
         }
 
-        foreach (var f in new[] { "etc/hosts", "etc/resolv.conf", "etc/hostname" })
+        IEnumerable<string> files = ["etc/hosts", "etc/resolv.conf", "etc/hostname"];
+        if (c.Spec.Init)
+        {
+            Directory.CreateDirectory(Path.Combine(init, "sbin"));
+            files = files.Append(Bundles.InitBinary.MountPoint.TrimStart('/'));
+        }
+
+        foreach (var f in files)
         {
             File.WriteAllBytes(Path.Combine(init, f), []);
         }

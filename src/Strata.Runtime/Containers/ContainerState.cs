@@ -29,5 +29,8 @@ public sealed record ContainerState
     /// <summary>Address on the Strata bridge while running (empty: no bridge, or loopback only).</summary>
     public string IpAddress { get; init; } = string.Empty;
 
+    /// <summary>Health check results while it has one (docker's <c>State.Health</c>); null without a health check.</summary>
+    public Health.HealthState? Health { get; init; }
+
     public bool IsActive => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
 }
