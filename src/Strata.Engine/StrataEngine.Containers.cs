@@ -22,5 +22,8 @@ public sealed partial class StrataEngine
     /// <summary>Volumes: records on <see cref="VolumeManager.Store"/>, removal and prune that check the containers.</summary>
     public VolumeManager Volumes => new(Containers.Volumes, Containers.Store);
 
+    /// <summary>Networks: create/list/inspect/remove/prune, connect/disconnect (typed requests, for the CLI, the Engine API and compose).</summary>
+    public Strata.Runtime.Network.NetworkManager Networks => Containers.Networks;
+
     private void InitializeContainers() => ImageUsageChecks.Add(new ContainerImageUsageCheck(Containers));
 }

@@ -43,6 +43,7 @@ public sealed partial class StrataEngine
         .. Strata.Distribution.BlobSources.Migrations,
         .. Strata.Build.Caching.BuildMigrations.All,
         .. Strata.Runtime.Containers.RuntimeMigrations.All,
+        .. Strata.Runtime.Network.NetworkMigrations.All,
     ];
 
     /// <summary>Per-area start-up (snapshotter choice, image store); areas add theirs here.</summary>

@@ -41,6 +41,7 @@ public static class ContainerCommands
         volume.Subcommands.Add(RemoveVolumeCommand.Create(globals));
         volume.Subcommands.Add(PruneVolumesCommand.Create(globals));
         root.Subcommands.Add(volume);
+        root.Subcommands.Add(Networks.NetworkCommands.Create(globals));
     }
 
     private static IEnumerable<Command> Common(GlobalOptions globals) =>

@@ -24,6 +24,7 @@ public sealed partial class ContainerManager
         var spec = BuildSpec(options, image.Id.ToString(), chain, config.Config ?? new ContainerConfig(),
             _runtime is { } asked && asked.Contains('/', StringComparison.Ordinal) ? runtime.Path : runtime.Name);
 
+        spec = await Networks.ApplyOptionsAsync(options, spec, cancellationToken).ConfigureAwait(false);
         Timing.Mark("create: image unpacked");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = options.Name;
@@ -75,11 +76,6 @@ public sealed partial class ContainerManager
     {
         IReadOnlyList<string> entrypoint = o.Entrypoint is null ? cfg.Entrypoint ?? [] : o.Entrypoint.Length == 0 ? [] : [o.Entrypoint];
         IReadOnlyList<string> cmd = o.Command.Count > 0 ? o.Command : o.Entrypoint is not null ? [] : cfg.Cmd ?? [];
-        if (o.Network is not ("bridge" or "none" or "host" or "default"))
-        {
-            throw StrataException.Invalid("NETWORK_UNKNOWN", $"network {o.Network} not found: use bridge, none or host");
-        }
-
         if (o.Publish.Count > 0 && o.Network is "none" or "host")
         {
             throw StrataException.Invalid("PUBLISH_NETWORK", $"published ports are discarded when using {o.Network} network mode; remove -p");

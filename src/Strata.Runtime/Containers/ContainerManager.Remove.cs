@@ -36,7 +36,7 @@ public sealed partial class ContainerManager
         await Store.UpdateStateAsync(c.Id, s => s with { Status = ContainerStatus.Removing }, cancellationToken).ConfigureAwait(false);
         await RuntimeFor(c.Spec).DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         UnmountRootfs(c.Id);
-        await Bridge.DetachAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        await Networks.DetachAsync(c.Id, cancellationToken).ConfigureAwait(false);
         if (await _snapshots.StatAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false) is not null)
         {
             await _snapshots.RemoveAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);

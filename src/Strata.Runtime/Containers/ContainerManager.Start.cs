@@ -183,7 +183,16 @@ public sealed partial class ContainerManager
         File.Delete(runtimeLog);
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         Timing.Mark("start: runtime state clean");
-        var network = await AttachNetworkAsync(c, cancellationToken).ConfigureAwait(false);
+        Network.ContainerNetwork? network;
+        try
+        {
+            network = await AttachNetworkAsync(c, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StrataException e)
+        {
+            return new RunResult(e.ExitCode ?? 125, e.Message);
+        }
+
         try
         {
             return await RunInNetworkAsync(c, mode, runtime, network, cancellationToken).ConfigureAwait(false);
@@ -192,34 +201,38 @@ public sealed partial class ContainerManager
         {
             if (network is not null)
             {
-                await Bridge.DetachAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
-                await Store.UpdateStateAsync(c.Id, s => s with { IpAddress = string.Empty }, CancellationToken.None).ConfigureAwait(false);
+                await Networks.DetachAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Puts a bridge-network container on the Strata bridge; null (loopback only) where the host does not allow it.</summary>
-    private async Task<Network.NetworkAttachment?> AttachNetworkAsync(ContainerRecord c, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts the container on its networks; null for host/none, and (loopback only) where the host does not allow
+    /// bridges. Bad requests (a fixed address someone holds, a network that is gone) fail the start.
+    /// </summary>
+    private async Task<Network.ContainerNetwork?> AttachNetworkAsync(ContainerRecord c, CancellationToken cancellationToken)
     {
-        if (c.Spec.Network != "bridge")
-        {
-            return null;
-        }
-
         try
         {
-            var attachment = await Bridge.AttachAsync(c.Id, cancellationToken).ConfigureAwait(false);
-            await Store.UpdateStateAsync(c.Id, s => s with { IpAddress = attachment.IpAddress }, cancellationToken).ConfigureAwait(false);
-            return attachment;
+            var network = await Networks.AttachAsync(c, cancellationToken).ConfigureAwait(false);
+            foreach (var w in network?.Warnings ?? [])
+            {
+                await Console.Error.WriteLineAsync("notice: " + w).ConfigureAwait(false);
+            }
+
+            return network;
         }
-        catch (StrataException e)
+        catch (StrataException e) when (e.Kind == ErrorKind.Unavailable && e.Code == Network.NetworkErrors.Setup)
         {
             await Console.Error.WriteLineAsync($"notice: container {c.ShortId} gets loopback only: {e.Message}").ConfigureAwait(false);
             return null;
         }
     }
 
-    private async Task<RunResult> RunInNetworkAsync(ContainerRecord c, AttachMode mode, OciRuntime runtime, Network.NetworkAttachment? network, CancellationToken cancellationToken)
+    private static async Task<string> HostResolvConfAsync(CancellationToken cancellationToken) =>
+        File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
+
+    private async Task<RunResult> RunInNetworkAsync(ContainerRecord c, AttachMode mode, OciRuntime runtime, Network.ContainerNetwork? network, CancellationToken cancellationToken)
     {
         var dir = ContainerDir(c.Id);
         var pidFile = Path.Combine(dir, "pidfile");
@@ -235,15 +248,23 @@ public sealed partial class ContainerManager
         }
 
         using var forwarder = c.Spec.Publish.Count > 0 ? new PortForwarder(c.Spec.Publish) : null;
+        Network.DnsResponder? dns = null;
         try
         {
             forwarder?.Bind();
+            if (network is { HasNameResolution: true })
+            {
+                var upstreams = network.InternalOnly ? [] : Network.ContainerNameFiles.Upstreams(c.Spec, await HostResolvConfAsync(cancellationToken).ConfigureAwait(false));
+                dns = Network.DnsResponder.Start(network.NamespacePath, Networks.NamesFor(c.Id), upstreams);
+            }
         }
         catch (StrataException e)
         {
             UnmountRootfs(c.Id);
             return new RunResult(125, e.Message);
         }
+
+        using var dnsScope = dns;
 
         Timing.Mark("start: bundle written");
         var psi = runtime.RunStartInfo(c.Id, dir, pidFile, runtimeLog);
@@ -408,7 +429,7 @@ public sealed partial class ContainerManager
         : 125;
 
     /// <summary>Mounts the root filesystem and writes the bundle (config.json, hosts, resolv.conf, hostname).</summary>
-    private async Task PrepareBundleAsync(ContainerRecord c, bool terminal, Network.NetworkAttachment? network, CancellationToken cancellationToken)
+    private async Task PrepareBundleAsync(ContainerRecord c, bool terminal, Network.ContainerNetwork? network, CancellationToken cancellationToken)
     {
         var dir = ContainerDir(c.Id);
         var rootfs = RootfsDir(c.Id);
@@ -422,13 +443,10 @@ public sealed partial class ContainerManager
         var hosts = Path.Combine(dir, "hosts");
         var resolv = Path.Combine(dir, "resolv.conf");
         var hostnameFile = Path.Combine(dir, "hostname");
-        await File.WriteAllTextAsync(hosts,
-            c.Spec.Network == "host" && File.Exists("/etc/hosts")
-                ? await File.ReadAllTextAsync("/etc/hosts", cancellationToken).ConfigureAwait(false)
-                : $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n{network?.IpAddress ?? "127.0.1.1"}\t{hostname}\n",
-            cancellationToken).ConfigureAwait(false);
-        var hostResolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
-        await File.WriteAllTextAsync(resolv, c.Spec.Network == "none" ? string.Empty : hostResolv, cancellationToken).ConfigureAwait(false);
+        var hostHosts = c.Spec.Network == "host" && File.Exists("/etc/hosts") ? await File.ReadAllTextAsync("/etc/hosts", cancellationToken).ConfigureAwait(false) : null;
+        var links = await Networks.LinkHostsAsync(c, network, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(hosts, Network.ContainerNameFiles.Hosts(c, network, links, hostHosts), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(resolv, Network.ContainerNameFiles.ResolvConf(c.Spec, network, await HostResolvConfAsync(cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(hostnameFile, hostname + "\n", cancellationToken).ConfigureAwait(false);
 
         var userMounts = new List<BundleMount>();

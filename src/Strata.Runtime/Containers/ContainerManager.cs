@@ -37,15 +37,15 @@ public sealed partial class ContainerManager
         _differ = differ;
         _runtime = runtime;
         Store = new ContainerStore(db);
-        Bridge = new Network.BridgeNetwork();
         Volumes = new VolumeStore(db, Path.Combine(root, "volumes"));
+        Networks = new Network.NetworkManager(db, Store, root);
     }
 
     public ContainerStore Store { get; }
 
     public VolumeStore Volumes { get; }
 
-    public Network.BridgeNetwork Bridge { get; }
+    public Network.NetworkManager Networks { get; }
 
     /// <summary>The strata binary and global arguments the monitor is started with (set by the CLI).</summary>
     public IReadOnlyList<string> MonitorCommand { get; set; } = [];
@@ -96,9 +96,9 @@ public sealed partial class ContainerManager
 
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         UnmountRootfs(c.Id);
-        await Bridge.DetachAsync(c.Id, cancellationToken).ConfigureAwait(false);
+        await Networks.DetachAsync(c.Id, cancellationToken).ConfigureAwait(false);
         return await Store.UpdateStateAsync(c.Id, s => s.IsActive && s.MonitorPid == c.State.MonitorPid
-            ? s with { Status = ContainerStatus.Exited, ExitCode = 255, Pid = 0, MonitorPid = 0, IpAddress = string.Empty, FinishedAt = DateTimeOffset.UtcNow, Error = "the monitor process exited unexpectedly" }
+            ? s with { Status = ContainerStatus.Exited, ExitCode = 255, Pid = 0, MonitorPid = 0, IpAddress = string.Empty, Endpoints = [], Ports = [], FinishedAt = DateTimeOffset.UtcNow, Error = "the monitor process exited unexpectedly" }
             : s, cancellationToken).ConfigureAwait(false);
     }
 

@@ -27,6 +27,26 @@ public sealed record ContainerOptions
 
     public string Network { get; init; } = "bridge";
 
+    /// <summary><c>--network-alias</c> values (user-defined networks only).</summary>
+    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+
+    /// <summary><c>--ip</c>: a fixed address on the (user-defined) network.</summary>
+    public string? IpAddress { get; init; }
+
+    public string? MacAddress { get; init; }
+
+    /// <summary><c>--add-host NAME:IP</c>.</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    public IReadOnlyList<string> DnsSearch { get; init; } = [];
+
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+
+    /// <summary><c>--link CONTAINER[:ALIAS]</c>.</summary>
+    public IReadOnlyList<string> Links { get; init; } = [];
+
     /// <summary><c>-v</c> values.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
 

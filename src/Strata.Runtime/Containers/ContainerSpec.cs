@@ -35,8 +35,24 @@ public sealed record ContainerSpec
 
     public bool OpenStdin { get; init; }
 
-    /// <summary><c>bridge</c> (default: a private network namespace), <c>none</c> or <c>host</c>.</summary>
+    /// <summary>The network mode: <c>bridge</c> (default), <c>none</c>, <c>host</c> or the name of the first user-defined network.</summary>
     public string Network { get; init; } = "bridge";
+
+    /// <summary>The networks it is connected to, in order (eth0 first); empty for none/host (and for containers made before networks, meaning the default bridge).</summary>
+    public IReadOnlyList<Network.EndpointSettings> Networks { get; init; } = [];
+
+    /// <summary><c>--add-host NAME:IP</c> entries (IP may be <c>host-gateway</c>).</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>--dns</c> servers.</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    public IReadOnlyList<string> DnsSearch { get; init; } = [];
+
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+
+    /// <summary><c>--link</c>s as <c>CONTAINER:ALIAS</c> (legacy: hosts entries in this container).</summary>
+    public IReadOnlyList<string> Links { get; init; } = [];
 
     public IReadOnlyList<MountPoint> Mounts { get; init; } = [];
 

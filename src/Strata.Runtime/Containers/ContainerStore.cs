@@ -105,6 +105,29 @@ public sealed class ContainerStore
         }, cancellationToken);
     }
 
+    /// <summary>Changes the spec under the database lock (network connect/disconnect): <paramref name="update"/> sees the current record.</summary>
+    public Task<ContainerRecord> UpdateSpecAsync(string id, Func<ContainerRecord, ContainerSpec> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return _db.WriteAsync(async (c, tx, ct) =>
+        {
+            await using var read = c.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = $"SELECT {Columns} FROM containers WHERE id = $k";
+            read.Parameters.AddWithValue("$k", id);
+            var current = (await ReadAllAsync(read, ct).ConfigureAwait(false)).FirstOrDefault()
+                ?? throw StrataException.NotFound("CONTAINER_NOT_FOUND", $"No such container: {id}");
+            var next = update(current);
+            await using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE containers SET spec = $spec WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", id);
+            cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(next, RuntimeJsonContext.Default.ContainerSpec));
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return current with { Spec = next };
+        }, cancellationToken);
+    }
+
     public Task RenameAsync(string id, string newName, CancellationToken cancellationToken = default) =>
         _db.WriteAsync(async (c, tx, ct) =>
         {

@@ -12,7 +12,10 @@ internal static partial class NetNs
     private static partial int setns(int fd, int nstype);
 
     /// <summary>Runs <paramref name="create"/> on a dedicated thread inside the network namespace of process <paramref name="pid"/>.</summary>
-    public static T InNamespaceOf<T>(int pid, Func<T> create)
+    public static T InNamespaceOf<T>(int pid, Func<T> create) => InNamespace($"/proc/{pid}/ns/net", create);
+
+    /// <summary>Runs <paramref name="create"/> on a dedicated thread inside the network namespace at <paramref name="path"/> (/proc/PID/ns/net, /run/netns/NAME).</summary>
+    public static T InNamespace<T>(string path, Func<T> create)
     {
         T? result = default;
         Exception? error = null;
@@ -21,10 +24,10 @@ internal static partial class NetNs
             try
             {
                 using var self = File.OpenHandle("/proc/thread-self/ns/net");
-                using var target = File.OpenHandle($"/proc/{pid}/ns/net");
+                using var target = File.OpenHandle(path);
                 if (setns((int)target.DangerousGetHandle(), CloneNewNet) != 0)
                 {
-                    throw StrataException.Unavailable("NETNS_ENTER", $"cannot enter the network namespace of process {pid} (errno {Marshal.GetLastPInvokeError()})");
+                    throw StrataException.Unavailable("NETNS_ENTER", $"cannot enter the network namespace {path} (errno {Marshal.GetLastPInvokeError()})");
                 }
 
                 try

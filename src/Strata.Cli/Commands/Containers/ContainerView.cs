@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Strata.Cli.Output;
 using Strata.Runtime.Containers;
+using Strata.Runtime.Network;
 
 namespace Strata.Cli.Commands.Containers;
 
@@ -102,6 +103,11 @@ public static class ContainerView
             {
                 ["Binds"] = Array(c.Spec.Mounts.Where(m => m.Type != "tmpfs" && !m.Anonymous).Select(m => $"{m.Source}:{m.Destination}{(m.ReadOnly ? ":ro" : string.Empty)}")),
                 ["NetworkMode"] = c.Spec.Network,
+                ["Dns"] = Array(c.Spec.Dns),
+                ["DnsSearch"] = Array(c.Spec.DnsSearch),
+                ["DnsOptions"] = Array(c.Spec.DnsOptions),
+                ["ExtraHosts"] = Array(c.Spec.ExtraHosts),
+                ["Links"] = Array(c.Spec.Links.Select(l => l.Split(':', 2) is [var t, var a] ? $"/{t}:/{c.Name}/{a}" : l)),
                 ["PortBindings"] = PortBindings(c),
                 ["RestartPolicy"] = new JsonObject { ["Name"] = c.Spec.Restart.Name, ["MaximumRetryCount"] = c.Spec.Restart.MaximumRetryCount },
                 ["AutoRemove"] = c.Spec.AutoRemove,
@@ -121,14 +127,7 @@ public static class ContainerView
                 ["Sysctls"] = c.Spec.Sysctls.Count == 0 ? null : new JsonObject([.. c.Spec.Sysctls.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
                 ["Ulimits"] = c.Spec.Ulimits.Count == 0 ? null : new JsonArray([.. c.Spec.Ulimits.Select(u => (JsonNode)new JsonObject { ["Name"] = u.Name, ["Hard"] = u.Hard, ["Soft"] = u.Soft })]),
             },
-            ["NetworkSettings"] = new JsonObject
-            {
-                ["IPAddress"] = s.IpAddress,
-                ["Gateway"] = s.IpAddress.Length > 0 ? Strata.Runtime.Network.BridgeNetwork.Gateway : string.Empty,
-                ["IPPrefixLen"] = s.IpAddress.Length > 0 ? Strata.Runtime.Network.BridgeNetwork.PrefixLength : 0,
-                ["SandboxKey"] = s.IpAddress.Length > 0 ? "/run/netns/" + Strata.Runtime.Network.BridgeNetwork.NamespaceName(c.Id) : string.Empty,
-                ["Ports"] = PortBindings(c),
-            },
+            ["NetworkSettings"] = NetworkSettings(c),
             ["GraphDriver"] = new JsonObject
             {
                 ["Name"] = driver,
@@ -163,6 +162,42 @@ public static class ContainerView
                 ["StopTimeout"] = c.Spec.StopTimeout,
                 ["Healthcheck"] = c.Spec.Healthcheck is { } hc ? System.Text.Json.JsonSerializer.SerializeToNode(hc, Strata.Oci.OciJsonContext.Default.HealthConfig) : null,
             },
+        };
+    }
+
+    /// <summary>docker's NetworkSettings: the top-level address fields describe the default bridge only; Networks has one entry per network.</summary>
+    private static JsonObject NetworkSettings(ContainerRecord c)
+    {
+        var s = c.State;
+        var bridge = s.Endpoints.FirstOrDefault(e => e.NetworkId == NetworkRecord.DefaultBridge.Id);
+        var networks = new JsonObject();
+        foreach (var settings in NetworkManager.EndpointSettingsOf(c.Spec))
+        {
+            var e = s.Endpoints.FirstOrDefault(x => x.NetworkId == settings.NetworkId);
+            networks[e?.NetworkName ?? settings.NetworkName] = new JsonObject
+            {
+                ["IPAMConfig"] = settings.IpAddress.Length > 0 ? new JsonObject { ["IPv4Address"] = settings.IpAddress } : null,
+                ["Links"] = null,
+                ["Aliases"] = Array(settings.Aliases),
+                ["MacAddress"] = e?.MacAddress ?? settings.MacAddress,
+                ["NetworkID"] = settings.NetworkId,
+                ["EndpointID"] = e?.HostInterface ?? string.Empty,
+                ["Gateway"] = e?.Gateway ?? string.Empty,
+                ["IPAddress"] = e?.IpAddress ?? string.Empty,
+                ["IPPrefixLen"] = e?.PrefixLength ?? 0,
+                ["DNSNames"] = settings.NetworkId == NetworkRecord.DefaultBridge.Id ? null : Array([c.Name, c.ShortId, .. settings.Aliases]),
+            };
+        }
+
+        return new JsonObject
+        {
+            ["SandboxKey"] = s.Endpoints.Count > 0 ? BridgeDriver.NamespacePath(c.Id) : string.Empty,
+            ["Ports"] = PortBindings(c),
+            ["IPAddress"] = bridge?.IpAddress ?? string.Empty,
+            ["Gateway"] = bridge?.Gateway ?? string.Empty,
+            ["IPPrefixLen"] = bridge?.PrefixLength ?? 0,
+            ["MacAddress"] = bridge?.MacAddress ?? string.Empty,
+            ["Networks"] = networks,
         };
     }
 

@@ -29,7 +29,23 @@ public sealed class RunFlags
 
     public Option<string?> Hostname { get; } = new("--hostname", "-h") { Description = "Container host name" };
 
-    public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect a container to a network: bridge (default), none, host", DefaultValueFactory = _ => "bridge" };
+    public Option<string> Network { get; } = new("--network", "--net") { Description = "Connect a container to a network: bridge (default), none, host or a network's name", DefaultValueFactory = _ => "bridge" };
+
+    public Option<string[]> NetworkAlias { get; } = new("--network-alias") { Description = "Add network-scoped alias for the container" };
+
+    public Option<string?> Ip { get; } = new("--ip") { Description = "IPv4 address (e.g., 172.30.100.104)" };
+
+    public Option<string?> MacAddress { get; } = new("--mac-address") { Description = "Container MAC address (e.g., 92:d0:c6:0a:29:33)" };
+
+    public Option<string[]> AddHost { get; } = new("--add-host") { Description = "Add a custom host-to-IP mapping (host:ip, ip may be host-gateway)" };
+
+    public Option<string[]> Dns { get; } = new("--dns") { Description = "Set custom DNS servers" };
+
+    public Option<string[]> DnsSearch { get; } = new("--dns-search") { Description = "Set custom DNS search domains" };
+
+    public Option<string[]> DnsOption { get; } = new("--dns-option") { Description = "Set DNS options" };
+
+    public Option<string[]> Link { get; } = new("--link") { Description = "Add link to another container (name[:alias])" };
 
     public Option<string[]> Volume { get; } = new("--volume", "-v") { Description = "Bind mount a volume (NAME:/path[:ro], /host:/path[:ro], /path)" };
 
@@ -101,7 +117,7 @@ public sealed class RunFlags
         cmd.Arguments.Add(Command);
         foreach (var o in new Option[]
         {
-            Name, Interactive, Tty, Env, EnvFile, Entrypoint, Workdir, User, Hostname, Network, Volume, Mount, Tmpfs, Publish, Memory, MemorySwap,
+            Name, Interactive, Tty, Env, EnvFile, Entrypoint, Workdir, User, Hostname, Network, NetworkAlias, Ip, MacAddress, AddHost, Dns, DnsSearch, DnsOption, Link, Volume, Mount, Tmpfs, Publish, Memory, MemorySwap,
             Cpus, CpuShares, PidsLimit, Restart, Rm, Privileged, ReadOnly, CapAdd, CapDrop, SecurityOpt, Label, StopSignal, StopTimeout, Platform, Pull,
             HealthCmd, HealthInterval, HealthTimeout, HealthRetries, HealthStartPeriod, HealthStartInterval, NoHealthcheck, Init, Ulimit, ShmSize, Sysctl,
         })
@@ -148,6 +164,14 @@ public sealed class RunFlags
             Tty = parse.GetValue(Tty),
             Interactive = parse.GetValue(Interactive),
             Network = parse.GetValue(Network) ?? "bridge",
+            NetworkAliases = parse.GetValue(NetworkAlias) ?? [],
+            IpAddress = parse.GetValue(Ip),
+            MacAddress = parse.GetValue(MacAddress),
+            ExtraHosts = parse.GetValue(AddHost) ?? [],
+            Dns = parse.GetValue(Dns) ?? [],
+            DnsSearch = parse.GetValue(DnsSearch) ?? [],
+            DnsOptions = parse.GetValue(DnsOption) ?? [],
+            Links = parse.GetValue(Link) ?? [],
             Volumes = parse.GetValue(Volume) ?? [],
             Mounts = parse.GetValue(Mount) ?? [],
             Tmpfs = parse.GetValue(Tmpfs) ?? [],

@@ -32,6 +32,21 @@ public static class InfoCommand
             }
 
             var defaultRuntime = engine.Options.Runtime ?? (runtimes["crun"] is not null ? "crun" : "runc");
+            var networks = new JsonArray();
+            foreach (var n in await engine.Networks.ListAsync(ct))
+            {
+                var members = await engine.Networks.ContainersOnAsync(n, ct);
+                networks.Add((JsonNode)new JsonObject
+                {
+                    ["Name"] = n.Name,
+                    ["Subnet"] = n.Subnet,
+                    ["Gateway"] = n.Gateway,
+                    ["Bridge"] = n.Bridge,
+                    ["Internal"] = n.Internal,
+                    ["Containers"] = new JsonObject([.. members.Select(m => new KeyValuePair<string, JsonNode?>(m.Container.Name, m.Endpoint?.IpAddress ?? string.Empty))]),
+                });
+            }
+
             var info = new JsonObject
             {
                 ["ServerVersion"] = SystemCommands.Version,
@@ -52,6 +67,9 @@ public static class InfoCommand
                 ["CgroupVersion"] = CgroupLayout(),
                 ["OverlaySupported"] = OverlaySupported(),
                 ["SecurityOptions"] = new JsonArray([.. SecurityOptions().Select(o => (JsonNode)o)]),
+                ["NetworkBackend"] = Strata.Runtime.Network.NatRules.Backend,
+                ["NetworkForwarding"] = engine.Networks.Driver.Nat.Describe(),
+                ["Networks"] = networks,
             };
             if (parse.GetValue(format) is { } f)
             {
@@ -92,6 +110,12 @@ public static class InfoCommand
             Console.WriteLine($" CPUs: {Environment.ProcessorCount}");
             Console.WriteLine($" Total Memory: {Strata.Cli.Output.Humanize.Size(MemTotal())}");
             Console.WriteLine($" Strata Root Dir: {info["DockerRootDir"]}");
+            Console.WriteLine($" Networks: {networks.Count} (NAT: {info["NetworkForwarding"]})");
+            foreach (var n in networks.OfType<JsonObject>())
+            {
+                var members = n["Containers"]!.AsObject().Select(kv => $"{kv.Key} {kv.Value}".TrimEnd());
+                Console.WriteLine($"  {n["Name"]}: {n["Subnet"]} gateway {n["Gateway"]} on {n["Bridge"]}{((bool)n["Internal"]! ? " (internal)" : string.Empty)}; containers: {(members.Any() ? string.Join(", ", members) : "none")}");
+            }
             return 0;
         });
         return cmd;
