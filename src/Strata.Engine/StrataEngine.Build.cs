@@ -49,7 +49,11 @@ public sealed partial class StrataEngine
         return await new Builder(services).BuildAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Drops the build cache (<c>strata builder prune</c>); returns how many steps were forgotten.</summary>
-    public Task<int> PruneBuildCacheAsync(CancellationToken cancellationToken = default) =>
-        new BuildCache(Db, Content, Snapshotter).PruneAsync(cancellationToken);
+    /// <summary>Drops the build cache and the RUN cache mounts (<c>strata builder prune</c>); returns how many steps were forgotten.</summary>
+    public async Task<int> PruneBuildCacheAsync(CancellationToken cancellationToken = default)
+    {
+        var n = await new BuildCache(Db, Content, Snapshotter).PruneAsync(cancellationToken).ConfigureAwait(false);
+        Builder.PruneCacheMounts(Path.Combine(Root, "build"));
+        return n;
+    }
 }

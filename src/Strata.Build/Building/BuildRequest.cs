@@ -29,6 +29,15 @@ public sealed record BuildRequest
 
     public bool Squash { get; init; }
 
+    /// <summary><c>--secret</c>s by ID, for <c>RUN --mount=type=secret</c>.</summary>
+    public IReadOnlyDictionary<string, SecretSource> Secrets { get; init; } = new Dictionary<string, SecretSource>();
+
+    /// <summary><c>--ssh ID=SOCKET</c>: agent sockets for <c>RUN --mount=type=ssh</c>.</summary>
+    public IReadOnlyDictionary<string, string> Ssh { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>--allow</c> entitlements (<c>security.insecure</c>, <c>network.host</c>).</summary>
+    public IReadOnlySet<string> Allow { get; init; } = new HashSet<string>();
+
     /// <summary>Where step lines and RUN output go (stdout; <see cref="Stream.Null"/> for -q).</summary>
     public Stream Output { get; init; } = Stream.Null;
 

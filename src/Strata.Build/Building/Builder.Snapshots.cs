@@ -7,9 +7,6 @@ namespace Strata.Build.Building;
 
 public sealed partial class Builder
 {
-    private static readonly string[] InitDirs = ["proc", "dev", "sys", "etc"];
-    private static readonly string[] InitFiles = ["etc/hosts", "etc/resolv.conf"];
-
     /// <summary>
     /// Runs <paramref name="work"/> on a writable root filesystem prepared on the stage's current snapshot, then
     /// turns what changed into a layer: null when nothing changed (an empty layer, as Docker records it).
@@ -110,81 +107,67 @@ public sealed partial class Builder
         }).ToList();
     }
 
-    private string EnsureInitLayer()
-    {
-        var init = Path.Combine(_services.StateDir, "init");
-        if (Directory.Exists(Path.Combine(init, "etc")) && File.Exists(Path.Combine(init, "etc", "resolv.conf")))
-        {
-            return init;
-        }
-
-        var staging = init + "-" + Guid.NewGuid().ToString("N");
-        foreach (var d in InitDirs)
-        {
-            Directory.CreateDirectory(Path.Combine(staging, d));
-        }
-
-        foreach (var f in InitFiles)
-        {
-            File.WriteAllBytes(Path.Combine(staging, f), []);
-        }
-
-        try
-        {
-            Directory.Move(staging, init);
-        }
-        catch (IOException)
-        {
-            // Another build made it first.
-            Directory.Delete(staging, recursive: true);
-        }
-
-        return init;
-    }
+    private string EnsureInitLayer() => Runtime.Bundles.InitLayer.EnsureShared(Path.Combine(_services.StateDir, "run-init"));
 
     /// <summary>Mounts a read-only view of a committed snapshot (COPY --from) for the duration of <paramref name="work"/>.</summary>
     private async Task WithViewAsync(string? chainId, Func<string, Task> work, CancellationToken cancellationToken)
+    {
+        var (root, release) = await MountViewAsync(chainId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await work(root).ConfigureAwait(false);
+        }
+        finally
+        {
+            await release().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Mounts a read-only view of a committed snapshot (an empty directory for none); the function takes it down.</summary>
+    private async Task<(string Root, Func<Task> Release)> MountViewAsync(string? chainId, CancellationToken cancellationToken)
     {
         if (chainId is null)
         {
             var empty = Path.Combine(_services.StateDir, "mounts", "empty-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(empty);
-            try
-            {
-                await work(empty).ConfigureAwait(false);
-            }
-            finally
+            return (empty, () =>
             {
                 Directory.Delete(empty, recursive: true);
-            }
-
-            return;
+                return Task.CompletedTask;
+            });
         }
 
         var key = $"build-view-{Environment.ProcessId}-{Guid.NewGuid():N}";
         var mounts = await _services.Snapshots.ViewAsync(key, chainId, null, cancellationToken).ConfigureAwait(false);
         var target = Path.Combine(_services.StateDir, "mounts", key);
+        async Task Release()
+        {
+            try
+            {
+                await _services.Mounter.UnmountAsync(target, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (Directory.Exists(target))
+                {
+                    Directory.Delete(target);
+                }
+
+                await _services.Snapshots.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             Directory.CreateDirectory(target);
             await _services.Mounter.MountAsync(mounts, target, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await work(target).ConfigureAwait(false);
-            }
-            finally
-            {
-                await _services.Mounter.UnmountAsync(target, CancellationToken.None).ConfigureAwait(false);
-            }
         }
-        finally
+        catch
         {
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target);
-            }
-
-            await _services.Snapshots.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+            await Release().ConfigureAwait(false);
+            throw;
         }
+
+        return (target, Release);
     }
 }

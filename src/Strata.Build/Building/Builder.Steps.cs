@@ -15,12 +15,21 @@ public sealed partial class Builder
     private async Task RunStepAsync(StageState state, DockerfileNode node, CancellationToken cancellationToken)
     {
         var network = node.Flags.LastOrDefault(f => f.Name == "network")?.Value ?? "default";
+        var insecure = node.Flags.LastOrDefault(f => f.Name == "security")?.Value == "insecure";
+        if (insecure && !_request.Allow.Contains("security.insecure"))
+        {
+            throw new StrataException(ErrorKind.Denied, BuildErrors.EntitlementDenied,
+                $"{_plan.FileName}:{node.StartLine}: RUN --security=insecure is not allowed: build with --allow security.insecure");
+        }
+
+        var mounts = ParseMounts(state, node);
         var cmd = RunCommandLine(state, node);
         var envNames = state.Config.EnvNames();
         var inScope = state.Args.InScope(envNames);
         var prefix = inScope.Count > 0 ? $"|{inScope.Count} " + string.Join(' ', inScope.Select(p => p.Key + "=" + p.Value)) + " " : string.Empty;
         var createdBy = prefix + string.Join(' ', cmd);
-        var key = CacheKey(state, "run:" + network, createdBy, string.Empty);
+        var mountsKey = mounts.Count == 0 ? string.Empty : await MountsKeyAsync(state, node, mounts, cancellationToken).ConfigureAwait(false);
+        var key = CacheKey(state, "run:" + network + (insecure ? ":insecure" : string.Empty), createdBy, mountsKey);
         if (await TryCacheAsync(state, key, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -31,25 +40,33 @@ public sealed partial class Builder
         var env = new List<string>(state.Config.Env);
         env.AddRange(inScope.Select(p => p.Key + "=" + p.Value));
         env.AddRange(state.Args.PredefinedInScope(envNames).Select(p => p.Key + "=" + p.Value));
-        var layer = await WithSnapshotAsync(state, runtimeInit: true, async root =>
+        NewLayer? layer;
+        await using (var resolved = await ResolveMountsAsync(state, node, mounts, cancellationToken).ConfigureAwait(false))
         {
-            var exit = await _services.Runner.RunAsync(new StepRun
+            env.AddRange(resolved.Env);
+            layer = await WithSnapshotAsync(state, runtimeInit: true, async root =>
             {
-                Id = "strata-build-" + id[..12],
-                RootfsDir = root,
-                Args = cmd,
-                Env = env,
-                WorkingDir = string.IsNullOrEmpty(state.Config.WorkingDir) ? "/" : state.Config.WorkingDir,
-                User = state.Config.User,
-                Network = network == "none" ? "none" : "host",
-                Hostname = id[..12],
-                Output = _out,
+                var exit = await _services.Runner.RunAsync(new StepRun
+                {
+                    Id = id,
+                    RootfsDir = root,
+                    Args = cmd,
+                    Env = env,
+                    WorkingDir = string.IsNullOrEmpty(state.Config.WorkingDir) ? "/" : state.Config.WorkingDir,
+                    User = state.Config.User,
+                    Network = network == "none" ? "none" : "host",
+                    Hostname = id[..12],
+                    Mounts = resolved.Mounts,
+                    Insecure = insecure,
+                    Output = _out,
+                }, cancellationToken).ConfigureAwait(false);
+                if (exit != 0)
+                {
+                    throw new StrataException(ErrorKind.Unknown, BuildErrors.RunFailed, $"The command '{string.Join(' ', cmd)}' returned a non-zero code: {exit}");
+                }
             }, cancellationToken).ConfigureAwait(false);
-            if (exit != 0)
-            {
-                throw new StrataException(ErrorKind.Unknown, "BUILD_RUN_FAILED", $"The command '{string.Join(' ', cmd)}' returned a non-zero code: {exit}");
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        }
+
         _stepsRun++;
         await WriteLineAsync($"Removing intermediate container {id[..12]}", cancellationToken).ConfigureAwait(false);
         await CommitStepAsync(state, key, createdBy, layer, cancellationToken).ConfigureAwait(false);

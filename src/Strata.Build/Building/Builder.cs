@@ -51,6 +51,11 @@ public sealed partial class Builder
             await WriteLineAsync("[Warning] " + w, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_plan.Syntax is { Length: > 0 } syntax)
+        {
+            await WriteLineAsync($"[Notice] # syntax={syntax} ignored: Strata builds with its own Dockerfile frontend", cancellationToken).ConfigureAwait(false);
+        }
+
         _lex = new ShellLex(_plan.Escape);
         _buildArgs = new BuildArgs(request.BuildArgs);
         foreach (var meta in _plan.MetaArgs)

@@ -12,7 +12,7 @@ public sealed class BuildPlan
     private static readonly Dictionary<string, string[]> AllowedFlags = new(StringComparer.Ordinal)
     {
         ["from"] = ["platform"],
-        ["run"] = ["network"],
+        ["run"] = ["network", "mount", "security"],
         ["copy"] = ["from", "chown", "chmod", "link"],
         ["add"] = ["chown", "chmod", "link", "checksum", "keep-git-dir"],
         ["healthcheck"] = ["interval", "timeout", "start-period", "start-interval", "retries"],
@@ -24,8 +24,9 @@ public sealed class BuildPlan
         "volume", "copy", "add", "shell", "stopsignal", "healthcheck", "onbuild",
     ];
 
-    private BuildPlan(string fileName, char escape, IReadOnlyList<DockerfileNode> metaArgs, IReadOnlyList<Stage> stages, IReadOnlyList<string> warnings)
+    private BuildPlan(string fileName, char escape, IReadOnlyList<DockerfileNode> metaArgs, IReadOnlyList<Stage> stages, IReadOnlyList<string> warnings, string? syntax)
     {
+        Syntax = syntax;
         FileName = fileName;
         Escape = escape;
         MetaArgs = metaArgs;
@@ -42,6 +43,9 @@ public sealed class BuildPlan
     public IReadOnlyList<Stage> Stages { get; }
 
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The <c># syntax=</c> directive: a frontend image BuildKit would run; Strata builds with its own and says so.</summary>
+    public string? Syntax { get; }
 
     public static BuildPlan Parse(string text, string fileName = "Dockerfile") => From(DockerfileParser.Parse(text, fileName));
 
@@ -106,7 +110,7 @@ public sealed class BuildPlan
             throw DockerfileErrors.At(file, 1, 1, "file with no instructions");
         }
 
-        return new BuildPlan(file, parsed.Escape, meta, stages, parsed.Warnings);
+        return new BuildPlan(file, parsed.Escape, meta, stages, parsed.Warnings, parsed.Syntax);
     }
 
     /// <summary>Index of the stage named <paramref name="target"/> (or the last stage when null).</summary>
@@ -178,6 +182,12 @@ public sealed class BuildPlan
                 if (network is not null and not ("default" or "none" or "host"))
                 {
                     throw DockerfileErrors.At(file, node, $"unsupported network mode \"{network}\" (default, none or host)");
+                }
+
+                var security = node.Flags.FirstOrDefault(f => f.Name == "security")?.Value;
+                if (security is not null and not ("insecure" or "sandbox"))
+                {
+                    throw DockerfileErrors.At(file, node, $"security mode \"{security}\" not supported (insecure or sandbox)");
                 }
 
                 break;

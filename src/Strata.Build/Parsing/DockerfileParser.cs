@@ -173,14 +173,15 @@ public static partial class DockerfileParser
 
     private static (string Line, bool Ended) TrimContinuation(string line, char escape)
     {
-        // buildkit: the escape character followed only by spaces/tabs at the end of the line.
+        // buildkit: the escape character followed only by spaces/tabs at the end of the line, unless it is itself
+        // escaped (`trailing\\` ends with a literal escape character and continues nothing).
         var end = line.Length;
         while (end > 0 && line[end - 1] is ' ' or '\t')
         {
             end--;
         }
 
-        if (end > 0 && line[end - 1] == escape)
+        if (end > 0 && line[end - 1] == escape && !(end > 1 && line[end - 2] == escape))
         {
             return (line[..(end - 1)], false);
         }
@@ -591,6 +592,11 @@ public static partial class DockerfileParser
         }
 
         var inner = ParseMaybeJson(node, tail);
+        if (tail.Trim().Length == 0 || inner.Args.Count == 0 || (inner.Args.Count == 1 && inner.Args[0].Trim().Length == 0))
+        {
+            throw DockerfileErrors.At(fileName, lineNo, column, "Missing command after HEALTHCHECK CMD");
+        }
+
         return inner with { Args = ["CMD", .. inner.Args] };
     }
 

@@ -1,16 +1,15 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using Strata.Oci;
 using Strata.Runtime.Bundles;
+using Strata.Runtime.Containers;
 
 namespace Strata.Build.Running;
 
 /// <summary>
-/// Runs RUN steps with an OCI runtime (runc or crun) from a minimal bundle: the snapshot's mounted root
-/// filesystem, proc/dev/sys, a private /etc/hosts and the host's /etc/resolv.conf, its own PID, IPC,
-/// UTS and mount namespaces and a network namespace unless <c>host</c>. The builder's own runner until the
-/// runtime area offers one.
+/// Runs RUN steps with an OCI runtime (runc or crun) from the bundle <see cref="BundleWriter"/> writes for
+/// <c>run</c> (the same namespaces, capabilities, masked and read-only paths, device rules and whatever else the
+/// runtime area adds), so a RUN step is isolated exactly like a container. The network namespace is the host's
+/// unless <c>none</c>, as BuildKit's default.
 /// </summary>
 public sealed class RuncStepRunner : IStepRunner
 {
@@ -34,33 +33,42 @@ public sealed class RuncStepRunner : IStepRunner
             }
         }
 
-        throw StrataException.Precondition("RUNTIME_NOT_FOUND", "no OCI runtime (runc or crun) found on PATH; RUN steps need one");
+        throw StrataException.Precondition(BuildErrors.RuntimeNotFound, "no OCI runtime (runc or crun) found on PATH; RUN steps need one");
     }
 
     public async Task<int> RunAsync(StepRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var bundle = Path.Combine(_stateDir, "bundles", run.Id);
+        var containerId = "strata-build-" + run.Id[..12];
+        var bundle = Path.Combine(_stateDir, "bundles", containerId);
         Directory.CreateDirectory(bundle);
         var runtimeRoot = Path.Combine(_stateDir, "runtime");
         Directory.CreateDirectory(runtimeRoot);
+        var stubs = new List<string>();
         try
         {
-            var (uid, gid, home) = UserSpec.Resolve(run.User, run.RootfsDir);
-            var env = new List<string>(run.Env);
-            if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+            var spec = new ContainerSpec
             {
-                env.Insert(0, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+                Image = "build-step",
+                ImageId = string.Empty,
+                Cmd = run.Args,
+                Env = run.Env,
+                WorkingDir = string.IsNullOrEmpty(run.WorkingDir) ? "/" : run.WorkingDir,
+                User = run.User ?? string.Empty,
+                Hostname = run.Hostname,
+                Network = run.Network == "none" ? "none" : "host",
+                Privileged = run.Insecure,
+                Runtime = _runtime,
+            };
+            ProcessSpec process;
+            try
+            {
+                process = ProcessResolver.Resolve(spec, run.RootfsDir, terminal: false);
             }
-
-            if (!env.Any(e => e.StartsWith("HOSTNAME=", StringComparison.Ordinal)))
+            catch (StrataException e) when (e.ExitCode is { } code)
             {
-                env.Add("HOSTNAME=" + run.Hostname);
-            }
-
-            if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
-            {
-                env.Add("HOME=" + (string.IsNullOrEmpty(home) ? "/" : home));
+                await run.Output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(e.Message + "\n"), cancellationToken).ConfigureAwait(false);
+                return code;
             }
 
             var hosts = Path.Combine(bundle, "hosts");
@@ -68,23 +76,37 @@ public sealed class RuncStepRunner : IStepRunner
             var resolv = Path.Combine(bundle, "resolv.conf");
             var hostResolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
             await File.WriteAllTextAsync(resolv, run.Network == "none" ? string.Empty : hostResolv, cancellationToken).ConfigureAwait(false);
+            var hostnameFile = Path.Combine(bundle, "hostname");
+            await File.WriteAllTextAsync(hostnameFile, run.Hostname + "\n", cancellationToken).ConfigureAwait(false);
 
-            // The mount targets must exist in the rootfs; create what is missing (the builder hides them from the diff).
-            foreach (var d in new[] { "proc", "dev", "sys", "etc" })
+            foreach (var m in run.Mounts)
             {
-                EnsureDir(run.RootfsDir, d);
+                if (MountStub.Create(run.RootfsDir, m.Destination, isFile: m.Type == "bind" && File.Exists(m.Source)) is { } stub)
+                {
+                    stubs.Add(stub);
+                }
             }
 
-            foreach (var f in new[] { "etc/hosts", "etc/resolv.conf" })
+            var config = BundleWriter.Write(new BundleRequest
             {
-                EnsureFile(run.RootfsDir, f);
-            }
-
-            await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), Spec(run, env, uid, gid, hosts, resolv), cancellationToken).ConfigureAwait(false);
-            return await ExecAsync(run, bundle, runtimeRoot, cancellationToken).ConfigureAwait(false);
+                Container = new ContainerRecord { Id = run.Id, Name = containerId, Spec = spec, Created = DateTimeOffset.UtcNow },
+                Rootfs = run.RootfsDir,
+                HostsFile = hosts,
+                ResolvConfFile = resolv,
+                HostnameFile = hostnameFile,
+                UserMounts = run.Mounts,
+                CgroupsPath = "/strata/" + containerId,
+            }, process);
+            await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), config, cancellationToken).ConfigureAwait(false);
+            return await ExecAsync(run, containerId, bundle, runtimeRoot, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            foreach (var stub in stubs)
+            {
+                MountStub.Remove(stub);
+            }
+
             try
             {
                 Directory.Delete(bundle, recursive: true);
@@ -95,26 +117,7 @@ public sealed class RuncStepRunner : IStepRunner
         }
     }
 
-    private static void EnsureDir(string rootfs, string rel)
-    {
-        var p = Path.Combine(rootfs, rel);
-        if (!Directory.Exists(p) && !File.Exists(p))
-        {
-            Directory.CreateDirectory(p);
-        }
-    }
-
-    private static void EnsureFile(string rootfs, string rel)
-    {
-        var p = Path.Combine(rootfs, rel);
-        var info = new FileInfo(p);
-        if (!info.Exists && info.LinkTarget is null && !Directory.Exists(p))
-        {
-            using var _ = File.Create(p);
-        }
-    }
-
-    private async Task<int> ExecAsync(StepRun run, string bundle, string runtimeRoot, CancellationToken cancellationToken)
+    private async Task<int> ExecAsync(StepRun run, string containerId, string bundle, string runtimeRoot, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(_runtime)
         {
@@ -123,12 +126,12 @@ public sealed class RuncStepRunner : IStepRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--root", runtimeRoot, "run", "--bundle", bundle, run.Id })
+        foreach (var a in new[] { "--root", runtimeRoot, "run", "--bundle", bundle, containerId })
         {
             psi.ArgumentList.Add(a);
         }
 
-        using var p = Process.Start(psi) ?? throw StrataException.Unavailable("RUNTIME_START", $"cannot start {_runtime}");
+        using var p = Process.Start(psi) ?? throw StrataException.Unavailable(BuildErrors.RuntimeStart, $"cannot start {_runtime}");
         p.StandardInput.Close();
         var gate = new SemaphoreSlim(1, 1);
         async Task Pump(Stream from)
@@ -157,14 +160,14 @@ public sealed class RuncStepRunner : IStepRunner
         }
         catch (OperationCanceledException)
         {
-            using var kill = Process.Start(new ProcessStartInfo(_runtime, ["--root", runtimeRoot, "kill", run.Id, "KILL"]) { UseShellExecute = false });
+            using var kill = Process.Start(new ProcessStartInfo(_runtime, ["--root", runtimeRoot, "kill", containerId, "KILL"]) { UseShellExecute = false });
             if (kill is not null)
             {
                 await kill.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            using var del = Process.Start(new ProcessStartInfo(_runtime, ["--root", runtimeRoot, "delete", "-f", run.Id]) { UseShellExecute = false });
+            using var del = Process.Start(new ProcessStartInfo(_runtime, ["--root", runtimeRoot, "delete", "-f", containerId]) { UseShellExecute = false });
             if (del is not null)
             {
                 await del.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -177,65 +180,4 @@ public sealed class RuncStepRunner : IStepRunner
         gate.Dispose();
         return p.ExitCode;
     }
-
-    private static byte[] Spec(StepRun run, List<string> env, int uid, int gid, string hosts, string resolv)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteString("ociVersion", "1.0.2");
-            w.WriteStartObject("process");
-            w.WriteBoolean("terminal", false);
-            w.WriteStartObject("user");
-            w.WriteNumber("uid", uid);
-            w.WriteNumber("gid", gid);
-            w.WriteEndObject();
-            SpecJson.Array(w, "args", run.Args);
-            SpecJson.Array(w, "env", env);
-            w.WriteString("cwd", string.IsNullOrEmpty(run.WorkingDir) ? "/" : run.WorkingDir);
-            w.WriteStartObject("capabilities");
-            foreach (var set in new[] { "bounding", "effective", "permitted" })
-            {
-                SpecJson.Array(w, set, Capabilities.Default);
-            }
-
-            w.WriteEndObject();
-            w.WriteBoolean("noNewPrivileges", false);
-            w.WriteEndObject();
-            w.WriteStartObject("root");
-            w.WriteString("path", run.RootfsDir);
-            w.WriteBoolean("readonly", false);
-            w.WriteEndObject();
-            w.WriteString("hostname", run.Hostname);
-            w.WriteStartArray("mounts");
-            SpecJson.Mount(w, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
-            SpecJson.Mount(w, "/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
-            SpecJson.Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
-            SpecJson.Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
-            SpecJson.Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
-            SpecJson.Mount(w, "/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]);
-            SpecJson.Mount(w, "/etc/hosts", "bind", hosts, ["rbind", "rprivate"]);
-            SpecJson.Mount(w, "/etc/resolv.conf", "bind", resolv, ["rbind", "rprivate"]);
-            w.WriteEndArray();
-            w.WriteStartObject("linux");
-            w.WriteStartArray("namespaces");
-            foreach (var ns in run.Network == "host" ? new[] { "pid", "ipc", "uts", "mount" } : ["pid", "ipc", "uts", "mount", "network"])
-            {
-                w.WriteStartObject();
-                w.WriteString("type", ns);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            SpecJson.Array(w, "maskedPaths", ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]);
-            SpecJson.Array(w, "readonlyPaths", ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return ms.ToArray();
-    }
-
-    internal static string Describe(IEnumerable<string> args) => new StringBuilder().AppendJoin(' ', args).ToString();
 }

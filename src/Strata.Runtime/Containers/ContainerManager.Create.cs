@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Strata.Oci;
+using Strata.Runtime.Bundles;
 using Strata.Storage.Images;
 
 namespace Strata.Runtime.Containers;
@@ -176,45 +177,17 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>
-    /// Docker's init layer: a read-only layer between the image and the container's upper dir holding the mount
-    /// points the runtime needs (/proc, /dev, /sys, /etc/hosts, volume targets), so they never show in
-    /// <c>diff</c> or a commit and a read-only root filesystem still has them.
+    /// The container's init layer (<see cref="InitLayer"/>) with its volume, bind and tmpfs targets, and the init
+    /// binary's mount point with <c>--init</c>.
     /// </summary>
     private void CreateInitLayer(ContainerRecord c)
     {
-        var init = Path.Combine(ContainerDir(c.Id), "init");
-        foreach (var d in new[] { "proc", "dev", "sys", "etc" })
-        {
-            Directory.CreateDirectory(Path.Combine(init, d));
-        }
-
-        IEnumerable<string> files = ["etc/hosts", "etc/resolv.conf", "etc/hostname"];
+        var targets = c.Spec.Mounts.Select(m => (m.Destination, m.Type == "bind" && File.Exists(m.Source)));
         if (c.Spec.Init)
         {
-            Directory.CreateDirectory(Path.Combine(init, "sbin"));
-            files = files.Append(Bundles.InitBinary.MountPoint.TrimStart('/'));
+            targets = targets.Append((Bundles.InitBinary.MountPoint, true));
         }
 
-        foreach (var f in files)
-        {
-            File.WriteAllBytes(Path.Combine(init, f), []);
-        }
-
-        foreach (var m in c.Spec.Mounts)
-        {
-            var target = Path.Combine(init, m.Destination.TrimStart('/'));
-            if (m.Type == "bind" && File.Exists(m.Source))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                if (!File.Exists(target))
-                {
-                    File.WriteAllBytes(target, []);
-                }
-            }
-            else
-            {
-                Directory.CreateDirectory(target);
-            }
-        }
+        InitLayer.Populate(Path.Combine(ContainerDir(c.Id), "init"), targets);
     }
 }

@@ -178,4 +178,26 @@ public class DockerfileParserTests
         Assert.Equal(DockerfileErrors.ParseCode, e.Code);
         Assert.Contains("out of range", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("HEALTHCHECK CMD")] // nothing after CMD
+    [InlineData("HEALTHCHECK --interval=5s CMD   ")] // only blanks
+    [InlineData("HEALTHCHECK CMD []")] // an empty exec form
+    public void Healthcheck_cmd_without_a_command_is_refused(string line)
+    {
+        var e = Assert.Throws<StrataException>(() => DockerfileParser.Parse("FROM x\n" + line + "\n"));
+        Assert.Contains("Missing command after HEALTHCHECK CMD", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escaped_escape_at_the_end_of_a_line_is_no_continuation()
+    {
+        var p = DockerfileParser.Parse("FROM x\nENV C trailing\\\\backslash\\\\\nRUN next\n");
+        Assert.Equal(3, p.Nodes.Count);
+        Assert.Equal("run", p.Nodes[2].Keyword);
+        var tick = DockerfileParser.Parse("# escape=`\nFROM x\nENV C a``\nRUN next\n");
+        Assert.Equal(3, tick.Nodes.Count);
+        var cont = DockerfileParser.Parse("FROM x\nRUN a \\\n  b\n");
+        Assert.Equal(2, cont.Nodes.Count); // a single escape still continues
+    }
 }

@@ -122,4 +122,34 @@ public sealed class BuildStore : IAsyncLifetime
 
         return tree;
     }
+
+    /// <summary>The content of one file of the image (from the topmost layer that has it).</summary>
+    public async Task<string> CatAsync(string image, string path)
+    {
+        var tree = await LayerEntriesAsync(image);
+        var engine = await StrataEngine.OpenAsync(new EngineOptions { Root = Strata.Root });
+        var (manifest, _) = await engine.Images.ReadAsync(await engine.Images.ResolveAsync(image));
+        for (var i = tree.Count - 1; i >= 0; i--)
+        {
+            if (tree[i].Any(e => e.Path == path))
+            {
+                await using var blob = await engine.Content.OpenReadAsync(manifest.Layers[i].Digest);
+                var (_, tar) = await LayerStreams.OpenDecompressedAsync(blob, leaveOpen: true, CancellationToken.None);
+                await using (tar)
+                {
+                    var reader = new System.Formats.Tar.TarReader(tar);
+                    while (await reader.GetNextEntryAsync() is { } e)
+                    {
+                        if (e.Name.TrimStart('.', '/') == path && e.DataStream is not null)
+                        {
+                            using var sr = new StreamReader(e.DataStream);
+                            return await sr.ReadToEndAsync();
+                        }
+                    }
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"{path} not in {image}");
+    }
 }

@@ -90,32 +90,5 @@ public sealed class CacheAndStageTests(BuildStore store) : IClassFixture<BuildSt
 
     private async Task<string> IdAsync(string name) => (await store.Strata.OkAsync("images", "-q", "--no-trunc", name)).Trim();
 
-    private async Task<string> CatAsync(string image, string path)
-    {
-        var tree = await store.LayerEntriesAsync(image);
-        var engine = await Strata.Engine.StrataEngine.OpenAsync(new Strata.Engine.EngineOptions { Root = store.Strata.Root });
-        var (manifest, _) = await engine.Images.ReadAsync(await engine.Images.ResolveAsync(image));
-        for (var i = tree.Count - 1; i >= 0; i--)
-        {
-            if (tree[i].Any(e => e.Path == path))
-            {
-                await using var blob = await engine.Content.OpenReadAsync(manifest.Layers[i].Digest);
-                var (_, tar) = await Strata.Storage.Layers.LayerStreams.OpenDecompressedAsync(blob, leaveOpen: true, CancellationToken.None);
-                await using (tar)
-                {
-                    var reader = new System.Formats.Tar.TarReader(tar);
-                    while (await reader.GetNextEntryAsync() is { } e)
-                    {
-                        if (e.Name.TrimStart('.', '/') == path && e.DataStream is not null)
-                        {
-                            using var sr = new StreamReader(e.DataStream);
-                            return await sr.ReadToEndAsync();
-                        }
-                    }
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"{path} not in {image}");
-    }
+    private Task<string> CatAsync(string image, string path) => store.CatAsync(image, path);
 }

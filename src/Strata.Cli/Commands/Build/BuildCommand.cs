@@ -24,10 +24,13 @@ public static class BuildCommand
         var squash = new Option<bool>("--squash") { Description = "Squash newly built layers into a single new layer" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to the file" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Suppress the build output and print image ID on success" };
+        var secrets = new Option<string[]>("--secret") { Description = "Secret to expose to the build (id=ID,src=FILE or id=ID,env=VAR)" };
+        var ssh = new Option<string[]>("--ssh") { Description = "SSH agent socket to expose to the build (default|ID[=SOCKET])" };
+        var allow = new Option<string[]>("--allow") { Description = "Extra privileged entitlement (security.insecure, network.host)" };
         var registry = new RegistryOptions();
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
-            path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet,
+            path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet, secrets, ssh, allow,
         };
         registry.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
@@ -37,6 +40,9 @@ public static class BuildCommand
             var labelPairs = ParsePairs(parse.GetValue(labels) ?? [], fromEnvironment: false, "--label");
             var isQuiet = parse.GetValue(quiet);
             var contextArg = parse.GetValue(path)!;
+            var secretSources = BuildFlags.ParseSecrets(parse.GetValue(secrets) ?? []);
+            var sshSockets = BuildFlags.ParseSsh(parse.GetValue(ssh) ?? []);
+            var allowed = BuildFlags.ParseAllow(parse.GetValue(allow) ?? []);
             var dockerfileArg = parse.GetValue(file);
 
             var settings = await registry.LoadAsync(parse, ct).ConfigureAwait(false);
@@ -57,6 +63,9 @@ public static class BuildCommand
                     NoCache = parse.GetValue(noCache),
                     Pull = parse.GetValue(pull),
                     Squash = parse.GetValue(squash),
+                    Secrets = secretSources,
+                    Ssh = sshSockets,
+                    Allow = allowed,
                     Output = isQuiet ? Stream.Null : stdout,
                     Registry = settings,
                     PullProgress = isQuiet ? null : TransferPrinter.ForConsole(quiet: false),
