@@ -182,7 +182,7 @@ public sealed partial class ContainerManager
         File.Delete(pidFile);
         File.Delete(runtimeLog);
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
-        Timing.Mark("start: runtime state clean");
+        Events.Step("start: runtime state clean");
         Network.ContainerNetwork? network;
         try
         {
@@ -217,14 +217,14 @@ public sealed partial class ContainerManager
             var network = await Networks.AttachAsync(c, cancellationToken).ConfigureAwait(false);
             foreach (var w in network?.Warnings ?? [])
             {
-                await Console.Error.WriteLineAsync("notice: " + w).ConfigureAwait(false);
+                Events.Notice(w);
             }
 
             return network;
         }
         catch (StrataException e) when (e.Kind == ErrorKind.Unavailable && e.Code == Network.NetworkErrors.Setup)
         {
-            await Console.Error.WriteLineAsync($"notice: container {c.ShortId} gets loopback only: {e.Message}").ConfigureAwait(false);
+            Events.Notice($"container {c.ShortId} gets loopback only: {e.Message}");
             return null;
         }
     }
@@ -266,7 +266,7 @@ public sealed partial class ContainerManager
 
         using var dnsScope = dns;
 
-        Timing.Mark("start: bundle written");
+        Events.Step("start: bundle written");
         var psi = runtime.RunStartInfo(c.Id, dir, pidFile, runtimeLog);
         var terminal = mode == AttachMode.Terminal;
         psi.RedirectStandardInput = !terminal;
@@ -277,11 +277,11 @@ public sealed partial class ContainerManager
         var pumps = new List<Task>();
         if (!terminal)
         {
-            pumps.Add(PumpAsync(p.StandardOutput.BaseStream, "stdout", log!, mode == AttachMode.Pipes ? Console.OpenStandardOutput() : null));
-            pumps.Add(PumpAsync(p.StandardError.BaseStream, "stderr", log!, mode == AttachMode.Pipes ? Console.OpenStandardError() : null));
+            pumps.Add(PumpAsync(p.StandardOutput.BaseStream, "stdout", log!, mode == AttachMode.Pipes ? Stdio.OpenStdout() : null));
+            pumps.Add(PumpAsync(p.StandardError.BaseStream, "stderr", log!, mode == AttachMode.Pipes ? Stdio.OpenStderr() : null));
             if (mode == AttachMode.Pipes && c.Spec.OpenStdin)
             {
-                _ = CopyStdinAsync(p.StandardInput.BaseStream);
+                _ = CopyStdinAsync(Stdio, p.StandardInput.BaseStream);
             }
             else if (!c.Spec.OpenStdin)
             {
@@ -298,7 +298,7 @@ public sealed partial class ContainerManager
             forwarder?.Start(pid);
         }
 
-        Timing.Mark("start: container running");
+        Events.Step("start: container running");
         var health = pid > 0
             ? await Health.HealthMonitor.StartAsync(Store, c, Path.Combine(dir, "health.pid"), (cmd, pf) => Health.HealthProbe.StartInfo(RuntimeFor(c.Spec), c, RootfsDir(c.Id), cmd, pf), CancellationToken.None).ConfigureAwait(false)
             : null;
@@ -316,7 +316,7 @@ public sealed partial class ContainerManager
 
         await Task.WhenAll(pumps).ConfigureAwait(false);
         log?.Flush();
-        Timing.Mark("start: runtime exited");
+        Events.Step("start: runtime exited");
         var exit = p.ExitCode;
         string? startError = null;
         if (pid == 0)
@@ -369,11 +369,11 @@ public sealed partial class ContainerManager
         }
     }
 
-    private static async Task CopyStdinAsync(Stream to)
+    private static async Task CopyStdinAsync(ContainerStdio stdio, Stream to)
     {
         try
         {
-            await using var stdin = Console.OpenStandardInput();
+            await using var stdin = stdio.OpenStdin();
             await stdin.CopyToAsync(to).ConfigureAwait(false);
         }
         catch (IOException)

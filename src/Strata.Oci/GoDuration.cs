@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-namespace Strata.Build.Instructions;
+namespace Strata.Oci;
 
-/// <summary>Go's time.ParseDuration and Duration.String, for HEALTHCHECK flags and their history text.</summary>
+/// <summary>
+/// Go's time.ParseDuration and Duration.String: HEALTHCHECK flags and their history text, and (with
+/// <c>flagUnits</c>) the CLI's duration flags, which also take days (<c>7d</c>) and bare seconds (<c>90</c>).
+/// </summary>
 public static class GoDuration
 {
-    public static TimeSpan Parse(string s)
+    public static TimeSpan Parse(string s, bool flagUnits = false)
     {
         ArgumentNullException.ThrowIfNull(s);
         if (s is "0" or "")
@@ -53,6 +56,8 @@ public static class GoDuration
                 "s" => 1e9,
                 "m" => 60e9,
                 "h" => 3600e9,
+                "d" when flagUnits => 86400e9,
+                "" when flagUnits => 1e9,
                 "" => throw new FormatException($"missing unit in duration \"{s}\""),
                 _ => throw new FormatException($"unknown unit \"{unit}\" in duration \"{s}\""),
             };
