@@ -126,7 +126,7 @@ public sealed record RunMount
                 case "size":
                     try
                     {
-                        size = Runtime.Containers.ResourceParser.ParseBytes(Need(key, v), "size");
+                        size = Oci.Units.ParseSize(Need(key, v), "size");
                     }
                     catch (Oci.StrataException e)
                     {

@@ -15,7 +15,7 @@ namespace Strata.Registry.Tests.Backends;
 public sealed class BackendFailureTests(BackendPeers peers)
 {
     private static RegistryServerOptions Options() =>
-        new() { Root = Directory.CreateTempSubdirectory("strata-registry-test-").FullName, Address = "127.0.0.1:0", InsecureHttp = true, AccessLog = false };
+        new() { Root = Directory.CreateTempSubdirectory("strata-registry-test-").FullName, Address = "127.0.0.1:0", InsecureHttp = true, AccessLog = null };
 
     [Fact]
     public async Task Unreachable_postgres_fails_at_start_naming_the_metadata_store()
