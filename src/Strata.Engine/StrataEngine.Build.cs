@@ -22,7 +22,7 @@ public sealed partial class StrataEngine
         var puller = ImagePuller(Registries(request.Registry ?? await RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false)));
 
         // One pull per image and platform per build, however many stages or COPY --from name it (docker's --pull too).
-        var pulled = new Dictionary<(string, string?), ImageRecord>();
+        var pulled = new System.Collections.Concurrent.ConcurrentDictionary<(string, string?), Lazy<Task<ImageRecord>>>();
         var services = new BuildServices
         {
             Images = images,
@@ -36,18 +36,13 @@ public sealed partial class StrataEngine
             Mounter = new SnapshotMounter(),
             StateDir = stateDir,
             Http = http,
-            Pull = async (name, platform, ct) =>
-            {
-                if (!pulled.TryGetValue((name, platform), out var image))
-                {
-                    var result = await PullImageAsync(puller, Reference.ParseAny(name), platform is null ? null : Platform.Parse(platform), request.PullProgress, ct).ConfigureAwait(false);
-                    pulled[(name, platform)] = image = result.Image;
-                }
-
-                return image;
-            },
+            // Stages build in parallel: the first to ask pulls, the others wait for that pull.
+            Pull = (name, platform, ct) => pulled.GetOrAdd((name, platform), _ => new Lazy<Task<ImageRecord>>(async () =>
+                (await PullImageAsync(puller, Reference.ParseAny(name), platform is null ? null : Platform.Parse(platform), request.PullProgress, ct).ConfigureAwait(false)).Image)).Value,
         };
-        return await new Builder(services).BuildAsync(request, cancellationToken).ConfigureAwait(false);
+        var built = await new Builder(services).BuildAsync(request, cancellationToken).ConfigureAwait(false);
+        await ExportBuildAsync(request, built, cancellationToken).ConfigureAwait(false);
+        return built;
     }
 
     /// <summary>

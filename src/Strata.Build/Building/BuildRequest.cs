@@ -29,6 +29,15 @@ public sealed record BuildRequest
 
     public bool Squash { get; init; }
 
+    /// <summary><c>--platform</c>: the target platform (TARGETPLATFORM, and the platform FROM images are picked for); null: this machine's.</summary>
+    public string? Platform { get; init; }
+
+    /// <summary><c>--progress</c>: classic step lines (default), BuildKit's plain style, or quiet.</summary>
+    public ProgressMode Progress { get; init; } = ProgressMode.Classic;
+
+    /// <summary><c>--output</c>s, exported after the image is written.</summary>
+    public IReadOnlyList<BuildOutput> Outputs { get; init; } = [];
+
     /// <summary><c>--secret</c>s by ID, for <c>RUN --mount=type=secret</c>.</summary>
     public IReadOnlyDictionary<string, SecretSource> Secrets { get; init; } = new Dictionary<string, SecretSource>();
 

@@ -6,14 +6,14 @@ namespace Strata.Build.Building;
 
 public sealed partial class Builder
 {
-    private async Task<FromResult> FromAsync(Stage stage, CancellationToken cancellationToken)
+    private async Task<FromResult> FromAsync(Stage stage, StepLog log, CancellationToken cancellationToken)
     {
         string baseName;
         string? platform;
         try
         {
             baseName = _lex.ProcessWord(stage.BaseName, _buildArgs.MetaLookup);
-            platform = stage.PlatformFlag is { } p ? _lex.ProcessWord(p, _buildArgs.MetaLookup) : null;
+            platform = stage.PlatformFlag is { } p ? _lex.ProcessWord(p, _buildArgs.MetaLookup) : _request.Platform;
         }
         catch (FormatException e)
         {
@@ -37,6 +37,7 @@ public sealed partial class Builder
                 scratch.Variant = pl.Variant;
             }
 
+            await log.DoneAsync(cancellationToken).ConfigureAwait(false);
             return new FromResult(scratch, []);
         }
 
@@ -44,7 +45,7 @@ public sealed partial class Builder
         var previous = _plan.Stages.Take(stage.Index).LastOrDefault(s => string.Equals(s.Name, baseName, StringComparison.OrdinalIgnoreCase));
         if (previous is not null)
         {
-            var from = _stages[previous.Index];
+            var from = await StageTask(previous.Index).ConfigureAwait(false);
             var st = new StageState(stage, StageConfig.From(await ReadConfigAsync(from.StepId, cancellationToken).ConfigureAwait(false)), args)
             {
                 Architecture = from.Architecture,
@@ -61,7 +62,8 @@ public sealed partial class Builder
             st.BaseChainId = st.ChainId;
             st.BaseStepId = st.StepId;
             st.BaseHistoryCount = st.History.Count;
-            await WriteLineAsync($" ---> {(st.StepId is { } id ? Short(id) : string.Empty)}", cancellationToken).ConfigureAwait(false);
+            await log.ClassicAsync($" ---> {(st.StepId is { } id ? Short(id) : string.Empty)}", cancellationToken).ConfigureAwait(false);
+            await log.DoneAsync(cancellationToken).ConfigureAwait(false);
             return new FromResult(st, [.. from.Config.OnBuild]);
         }
 
@@ -83,7 +85,8 @@ public sealed partial class Builder
         state.BaseChainId = chain;
         state.BaseStepId = image.Id;
         state.BaseHistoryCount = state.History.Count;
-        await WriteLineAsync($" ---> {Short(image.Id)}", cancellationToken).ConfigureAwait(false);
+        await log.ClassicAsync($" ---> {Short(image.Id)}", cancellationToken).ConfigureAwait(false);
+        await log.DoneAsync(cancellationToken).ConfigureAwait(false);
         return new FromResult(state, config.Config?.OnBuild ?? []);
     }
 

@@ -36,7 +36,7 @@ public sealed partial class Builder
         }
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        await WriteLineAsync($" ---> Running in {id[..12]}", cancellationToken).ConfigureAwait(false);
+        await state.Log.ClassicAsync($" ---> Running in {id[..12]}", cancellationToken).ConfigureAwait(false);
         var env = new List<string>(state.Config.Env);
         env.AddRange(inScope.Select(p => p.Key + "=" + p.Value));
         env.AddRange(state.Args.PredefinedInScope(envNames).Select(p => p.Key + "=" + p.Value));
@@ -44,31 +44,39 @@ public sealed partial class Builder
         await using (var resolved = await ResolveMountsAsync(state, node, mounts, cancellationToken).ConfigureAwait(false))
         {
             env.AddRange(resolved.Env);
-            layer = await WithSnapshotAsync(state, runtimeInit: true, async root =>
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var exit = await _services.Runner.RunAsync(new StepRun
+                layer = await WithSnapshotAsync(state, runtimeInit: true, async root =>
                 {
-                    Id = id,
-                    RootfsDir = root,
-                    Args = cmd,
-                    Env = env,
-                    WorkingDir = string.IsNullOrEmpty(state.Config.WorkingDir) ? "/" : state.Config.WorkingDir,
-                    User = state.Config.User,
-                    Network = network == "none" ? "none" : "host",
-                    Hostname = id[..12],
-                    Mounts = resolved.Mounts,
-                    Insecure = insecure,
-                    Output = _out,
+                    var exit = await _services.Runner.RunAsync(new StepRun
+                    {
+                        Id = id,
+                        RootfsDir = root,
+                        Args = cmd,
+                        Env = env,
+                        WorkingDir = string.IsNullOrEmpty(state.Config.WorkingDir) ? "/" : state.Config.WorkingDir,
+                        User = state.Config.User,
+                        Network = network == "none" ? "none" : "host",
+                        Hostname = id[..12],
+                        Mounts = resolved.Mounts,
+                        Insecure = insecure,
+                        Output = state.Log,
+                    }, cancellationToken).ConfigureAwait(false);
+                    if (exit != 0)
+                    {
+                        throw new StrataException(ErrorKind.Unknown, BuildErrors.RunFailed, $"The command '{string.Join(' ', cmd)}' returned a non-zero code: {exit}");
+                    }
                 }, cancellationToken).ConfigureAwait(false);
-                if (exit != 0)
-                {
-                    throw new StrataException(ErrorKind.Unknown, BuildErrors.RunFailed, $"The command '{string.Join(' ', cmd)}' returned a non-zero code: {exit}");
-                }
-            }, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
 
-        _stepsRun++;
-        await WriteLineAsync($"Removing intermediate container {id[..12]}", cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _stepsRun);
+        await state.Log.ClassicAsync($"Removing intermediate container {id[..12]}", cancellationToken).ConfigureAwait(false);
         await CommitStepAsync(state, key, createdBy, layer, cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,6 +168,10 @@ public sealed partial class Builder
 
         string? Flag(string n) => node.Flags.LastOrDefault(f => f.Name == n)?.Value is { } v ? Expand(v) : null;
         var from = Flag("from");
+        var checksum = Flag("checksum");
+        var parents = node.Flags.LastOrDefault(f => f.Name == "parents") is { } pf && pf.Value is null or "true";
+        var excludes = node.Flags.Where(f => f.Name == "exclude").Select(f => Expand(f.Value ?? string.Empty)).ToList();
+        var exclude = excludes.Count == 0 ? null : Context.DockerIgnore.Parse(string.Join('\n', excludes));
         var chown = Flag("chown");
         var chmodText = Flag("chmod");
         uint? chmod = null;
@@ -216,16 +228,49 @@ public sealed partial class Builder
                     {
                         var item = await DownloadAsync(node, src, cancellationToken).ConfigureAwait(false);
                         downloads.Add(item.ContentFile!);
+                        if (checksum is not null && !string.Equals(checksum, "sha256:" + item.Hash["file:".Length..], StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new StrataException(ErrorKind.InvalidArgument, BuildErrors.ChecksumMismatch,
+                                $"{_plan.FileName}:{node.StartLine}: ADD {src}: digest mismatch: expected {checksum}, got sha256:{item.Hash["file:".Length..]}");
+                        }
+
                         items.Add(item);
                         continue;
                     }
 
+                    if (checksum is not null)
+                    {
+                        throw DockerfileErrors.At(_plan.FileName, node, "checksum can't be specified for non-HTTP(S) sources");
+                    }
+
                     foreach (var r in ResolveSources(node, name, tree, src))
                     {
-                        var hash = await ContentHasher.HashAsync(r, tree.IsExcluded, tree.Root, cancellationToken).ConfigureAwait(false);
+                        // --exclude patterns match a path relative to the context (or stage) root and relative to the copied directory.
+                        var isExcluded = exclude is null ? tree.IsExcluded : rel => tree.IsExcluded(rel) || exclude.IsExcluded(rel)
+                            || (r.IsDirectory && r.RelativePath.Length > 0 && rel.StartsWith(r.RelativePath + "/", StringComparison.Ordinal) && exclude.IsExcluded(rel[(r.RelativePath.Length + 1)..]));
+                        if (exclude is not null && r.RelativePath.Length > 0 && exclude.IsExcluded(r.RelativePath))
+                        {
+                            continue;
+                        }
+
+                        var hash = await ContentHasher.HashAsync(r, isExcluded, tree.Root, cancellationToken).ConfigureAwait(false);
                         var extract = isAdd && !r.IsDirectory && tree.IsContext && await ArchiveExtractor.IsArchiveAsync(r.HostPath, cancellationToken).ConfigureAwait(false);
-                        items.Add(new CopyItem { Source = r, Extract = extract, Hash = (r.IsDirectory ? "dir:" : "file:") + hash });
+                        // --parents keeps the source's directories under the destination (a directory keeps its own name too).
+                        var keep = !parents ? null : r.IsDirectory ? r.RelativePath : Path.GetDirectoryName(r.RelativePath)?.Replace('\\', '/');
+                        items.Add(new CopyItem
+                        {
+                            Source = r,
+                            Extract = extract,
+                            Hash = (r.IsDirectory ? "dir:" : "file:") + hash,
+                            IsExcluded = isExcluded,
+                            Dest = string.IsNullOrEmpty(keep) ? null : containerDest.TrimEnd('/') + "/" + keep + "/",
+                        });
                     }
+                }
+
+                if (items.Count == 0)
+                {
+                    throw DockerfileErrors.At(_plan.FileName, node, $"{name} failed: no source files were specified (all excluded)");
                 }
 
                 if (items.Count > 1 && !destIsDir)
@@ -238,7 +283,7 @@ public sealed partial class Builder
                     : "multi:" + ContentHasher.HashText(string.Join(',', items.Select(i => i.Hash)));
                 var chownComment = chown is null ? string.Empty : $"--chown={chown}";
                 var createdBy = string.Join(' ', state.Config.EffectiveShell) + $" #(nop) {name} {chownComment}{srcHash} in {dest} ";
-                var keyExtra = $"from={tree.Identity}\nchown={chown}\nchmod={chmodText}";
+                var keyExtra = $"from={tree.Identity}\nchown={chown}\nchmod={chmodText}\nparents={parents}\nexclude={string.Join(',', excludes)}";
                 var key = CacheKey(state, name, createdBy, keyExtra);
                 if (await TryCacheAsync(state, key, cancellationToken).ConfigureAwait(false))
                 {
@@ -257,7 +302,7 @@ public sealed partial class Builder
                     owner = owner with { Mode = chmod, KeepArchiveOwners = chown is null };
                     foreach (var item in items)
                     {
-                        await CopyItemAsync(_services.Applier, root, tree, item, containerDest, destIsDir, owner, cancellationToken).ConfigureAwait(false);
+                        await CopyItemAsync(_services.Applier, root, tree, item, item.Dest ?? containerDest, item.Dest is not null || destIsDir, owner, cancellationToken).ConfigureAwait(false);
                     }
                 }, cancellationToken).ConfigureAwait(false);
                 await CommitStepAsync(state, key, createdBy, layer, cancellationToken).ConfigureAwait(false);
@@ -305,7 +350,7 @@ public sealed partial class Builder
         }
 
         var descend = tree.IsContext && tree.Root.Length > 0;
-        await FileCopier.CopyAsync(root, src, tree.IsExcluded, descend, dest, destIsDir, owner with { KeepArchiveOwners = false }, cancellationToken).ConfigureAwait(false);
+        await FileCopier.CopyAsync(root, src, item.IsExcluded ?? tree.IsExcluded, descend, dest, destIsDir, owner with { KeepArchiveOwners = false }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Expands one COPY source (glob or path) against the source tree, as Docker does.</summary>
@@ -376,7 +421,7 @@ public sealed partial class Builder
 
         if (stage is not null)
         {
-            var built = _stages[stage.Index];
+            var built = await StageTask(stage.Index).ConfigureAwait(false);
             return (built.ChainId, "stage:" + built.ParentKey);
         }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Strata.Build.Analysis;
@@ -19,16 +21,19 @@ public sealed partial class Builder
 {
     private readonly BuildServices _services;
     private readonly BuildCache _cache;
-    private readonly Dictionary<Digest, long> _uncompressedSizes = [];
+    private readonly ConcurrentDictionary<Digest, long> _uncompressedSizes = [];
+    private readonly Dictionary<int, Task<StageState>> _stageTasks = [];
+    private readonly ConcurrentQueue<string> _warnings = [];
+    private readonly Lock _sync = new();
     private BuildRequest _request = null!;
     private BuildPlan _plan = null!;
     private ShellLex _lex = null!;
     private BuildArgs _buildArgs = null!;
-    private Stream _out = Stream.Null;
-    private readonly Dictionary<int, StageState> _stages = [];
-    private readonly List<string> _warnings = [];
-    private int _step;
-    private int _totalSteps;
+    private BuildProgress _progress = null!;
+    private SemaphoreSlim _slots = null!;
+    private CancellationTokenSource _failed = null!;
+    private IReadOnlyList<DockerfileNode> _labelNodes = [];
+    private int _target;
     private int _cacheHits;
     private int _stepsRun;
 
@@ -43,11 +48,11 @@ public sealed partial class Builder
     {
         ArgumentNullException.ThrowIfNull(request);
         _request = request;
-        _out = request.Output;
+        _progress = new BuildProgress(request.Output, request.Progress);
         _plan = BuildPlan.Parse(request.DockerfileText, request.DockerfileName);
         foreach (var w in _plan.Warnings)
         {
-            _warnings.Add(w);
+            _warnings.Enqueue(w);
             await WriteLineAsync("[Warning] " + w, cancellationToken).ConfigureAwait(false);
         }
 
@@ -57,7 +62,8 @@ public sealed partial class Builder
         }
 
         _lex = new ShellLex(_plan.Escape);
-        _buildArgs = new BuildArgs(request.BuildArgs);
+        var targetPlatform = request.Platform is { } p ? Platform.Normalize(Platform.Parse(p)) : Platform.Host;
+        _buildArgs = new BuildArgs(request.BuildArgs, BuildArgs.PlatformArgs(targetPlatform, Platform.Host));
         foreach (var meta in _plan.MetaArgs)
         {
             foreach (var word in meta.Args)
@@ -73,26 +79,28 @@ public sealed partial class Builder
             }
         }
 
-        var target = _plan.TargetIndex(request.Target);
-        var labelNodes = LabelNodes(request.Labels, _plan.Stages[target]);
-        _totalSteps = _plan.Stages.Take(target + 1).Sum(s => 1 + s.Instructions.Count) + labelNodes.Count;
-        StageState? last = null;
-        for (var i = 0; i <= target; i++)
+        _target = _plan.TargetIndex(request.Target);
+        _labelNodes = LabelNodes(request.Labels, _plan.Stages[_target]);
+        var needed = StageGraph.Needed(_plan, _target, MetaExpand);
+        _progress.TotalSteps = needed.Sum(i => 1 + _plan.Stages[i].Instructions.Count) + _labelNodes.Count;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _failed = failed;
+        using var slots = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount));
+        _slots = slots;
+        foreach (var i in needed)
         {
-            var stage = _plan.Stages[i];
-            var extra = i == target ? labelNodes : [];
-            last = await BuildStageAsync(stage, extra, cancellationToken).ConfigureAwait(false);
-            _stages[i] = last;
+            _ = StageTask(i);
         }
+
+        var final = await AwaitStagesAsync(cancellationToken).ConfigureAwait(false);
 
         foreach (var unused in _buildArgs.Unconsumed)
         {
             var w = $"One or more build-args [{unused}] were not consumed";
-            _warnings.Add(w);
+            _warnings.Enqueue(w);
             await WriteLineAsync("[Warning] " + w, cancellationToken).ConfigureAwait(false);
         }
 
-        var final = last!;
         if (request.Squash)
         {
             await SquashAsync(final, cancellationToken).ConfigureAwait(false);
@@ -111,7 +119,7 @@ public sealed partial class Builder
             await WriteLineAsync($"Successfully tagged {tag.FamiliarString}", cancellationToken).ConfigureAwait(false);
         }
 
-        return new BuildResult(image, _warnings, advice, _cacheHits, _stepsRun);
+        return new BuildResult(image, [.. _warnings], advice, _cacheHits, _stepsRun) { ChainId = final.ChainId };
     }
 
     /// <summary>docker build --label: one LABEL step per label, sorted, appended to the target stage.</summary>
@@ -130,15 +138,108 @@ public sealed partial class Builder
     // Single quotes keep the value literal through word processing (no expansion of --label values).
     private static string Quote(string s) => "'" + s.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
+    /// <summary>
+    /// The stage's build, started on first use: every stage the target needs is started at once, so stages that
+    /// do not depend on each other build in parallel; a stage that needs another (FROM, COPY --from, a bind or
+    /// cache mount from it) awaits only that one. The first failure cancels the rest.
+    /// </summary>
+    private Task<StageState> StageTask(int index)
+    {
+        lock (_sync)
+        {
+            if (!_stageTasks.TryGetValue(index, out var task))
+            {
+                var token = _failed.Token;
+                task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        return await BuildStageAsync(_plan.Stages[index], index == _target ? _labelNodes : [], token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        await _failed.CancelAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }, token);
+                _stageTasks[index] = task;
+            }
+
+            return task;
+        }
+    }
+
+    /// <summary>Waits for the target and every stage started; rethrows the failure that stopped the build, not the cancellations it caused.</summary>
+    private async Task<StageState> AwaitStagesAsync(CancellationToken cancellationToken)
+    {
+        Task<StageState> target;
+        lock (_sync)
+        {
+            target = _stageTasks[_target];
+        }
+
+        try
+        {
+            await target.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Task<StageState>[] all;
+        lock (_sync)
+        {
+            all = [.. _stageTasks.Values];
+        }
+
+        try
+        {
+            await Task.WhenAll(all).ConfigureAwait(false);
+        }
+        catch (Exception) when (all.Any(t => t.IsFaulted))
+        {
+            var first = all.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null)
+            {
+                ExceptionDispatchInfo.Throw(first);
+            }
+
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
+
+        return await target.ConfigureAwait(false);
+    }
+
+    /// <summary>A stage reference (FROM, --from) with the ARGs before the first FROM substituted; as written when that fails.</summary>
+    private string MetaExpand(string word)
+    {
+        try
+        {
+            return _lex.ProcessWord(word, _buildArgs.MetaLookup);
+        }
+        catch (FormatException)
+        {
+            return word;
+        }
+    }
+
     private async Task<StageState> BuildStageAsync(Stage stage, IReadOnlyList<DockerfileNode> extra, CancellationToken cancellationToken)
     {
-        await StepLineAsync(stage.From, cancellationToken).ConfigureAwait(false);
-        var state = await FromAsync(stage, cancellationToken).ConfigureAwait(false);
+        var label = stage.Name ?? "stage-" + stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var steps = 1 + stage.Instructions.Count + extra.Count;
+        var fromLog = await _progress.BeginAsync($"{label} 1/{steps}", stage.From.Original, cancellationToken).ConfigureAwait(false);
+        var state = await FromAsync(stage, fromLog, cancellationToken).ConfigureAwait(false);
+        state.State.Log = fromLog;
 
         var triggers = state.PendingTriggers;
         if (triggers.Count > 0)
         {
-            await WriteLineAsync($"# Executing {triggers.Count} build trigger{(triggers.Count == 1 ? string.Empty : "s")}", cancellationToken).ConfigureAwait(false);
+            await fromLog.InfoAsync($"# Executing {triggers.Count} build trigger{(triggers.Count == 1 ? string.Empty : "s")}", cancellationToken).ConfigureAwait(false);
             foreach (var t in triggers)
             {
                 DockerfileNode node;
@@ -156,19 +257,15 @@ public sealed partial class Builder
             }
         }
 
+        var n = 1;
         foreach (var node in stage.Instructions.Concat(extra))
         {
-            await StepLineAsync(node, cancellationToken).ConfigureAwait(false);
+            n++;
+            state.State.Log = await _progress.BeginAsync($"{label} {n}/{steps}", node.Original, cancellationToken).ConfigureAwait(false);
             await DispatchAsync(state.State, node, cancellationToken).ConfigureAwait(false);
         }
 
         return state.State;
-    }
-
-    private async Task StepLineAsync(DockerfileNode node, CancellationToken cancellationToken)
-    {
-        _step++;
-        await WriteLineAsync($"Step {_step}/{_totalSteps} : {node.Original}", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DispatchAsync(StageState state, DockerfileNode node, CancellationToken cancellationToken)
@@ -240,9 +337,10 @@ public sealed partial class Builder
         state.History.AddRange(config.History ?? []);
         state.ChainId = hit.ChainId;
         state.StepId = hit.ConfigDigest;
-        _cacheHits++;
-        await WriteLineAsync(" ---> Using cache", cancellationToken).ConfigureAwait(false);
-        await WriteLineAsync($" ---> {Short(hit.ConfigDigest)}", cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _cacheHits);
+        await state.Log.ClassicAsync(" ---> Using cache", cancellationToken).ConfigureAwait(false);
+        await state.Log.ClassicAsync($" ---> {Short(hit.ConfigDigest)}", cancellationToken).ConfigureAwait(false);
+        await state.Log.CachedAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -268,7 +366,8 @@ public sealed partial class Builder
         var digest = await _services.Writer.PutAsync(config.Raw, cancellationToken).ConfigureAwait(false);
         state.StepId = digest;
         await _cache.StoreAsync(key, new CachedStep(digest, [.. state.Layers], state.ChainId), cancellationToken).ConfigureAwait(false);
-        await WriteLineAsync($" ---> {Short(digest)}", cancellationToken).ConfigureAwait(false);
+        await state.Log.ClassicAsync($" ---> {Short(digest)}", cancellationToken).ConfigureAwait(false);
+        await state.Log.DoneAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static ImageConfig StepConfig(StageState state, DateTimeOffset now) => new ImageConfig
@@ -297,12 +396,7 @@ public sealed partial class Builder
 
     public static string Short(Digest digest) => digest.Short;
 
-    private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
-    {
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
-        await _out.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-        await _out.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteLineAsync(string line, CancellationToken cancellationToken) => _progress.LineAsync(line, cancellationToken);
 
     private async Task<IReadOnlyList<SlimmingAdvice>> AnalyzeAsync(StageState final, ImageRecord image, CancellationToken cancellationToken)
     {

@@ -21,6 +21,12 @@ internal sealed record CopyItem
     /// <summary>ADD of a local archive: unpack instead of copying.</summary>
     public bool Extract { get; init; }
 
+    /// <summary>Where it goes (COPY --parents keeps its relative directory); null: the instruction's destination.</summary>
+    public string? Dest { get; init; }
+
+    /// <summary>What the copy skips (.dockerignore and <c>--exclude</c>), by context-relative path.</summary>
+    public Func<string, bool>? IsExcluded { get; init; }
+
     /// <summary><c>file:HASH</c> or <c>dir:HASH</c>, as the classic builder names sources in history.</summary>
     public required string Hash { get; init; }
 }

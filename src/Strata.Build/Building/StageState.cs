@@ -47,5 +47,8 @@ internal sealed class StageState
 
     public int BaseHistoryCount { get; set; }
 
+    /// <summary>Where the current step reports (set as each step starts).</summary>
+    public StepLog Log { get; set; } = null!;
+
     public string ParentKey => StepId?.ToString() ?? $"scratch:{Os}/{Architecture}";
 }

@@ -18,10 +18,35 @@ public sealed class BuildArgs
     private readonly IReadOnlyDictionary<string, string> _overrides;
     private readonly Dictionary<string, string?> _meta = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, string> _automatic;
 
-    public BuildArgs(IReadOnlyDictionary<string, string>? overrides = null)
+    public BuildArgs(IReadOnlyDictionary<string, string>? overrides = null, IReadOnlyDictionary<string, string>? automatic = null)
     {
         _overrides = overrides ?? new Dictionary<string, string>();
+        _automatic = automatic ?? new Dictionary<string, string>();
+    }
+
+    /// <summary>
+    /// BuildKit's automatic platform ARGs (TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT and the BUILD*
+    /// ones for the machine building): in the global scope for FROM lines, and in a stage once it declares
+    /// <c>ARG NAME</c> without a value.
+    /// </summary>
+    public static Dictionary<string, string> PlatformArgs(Oci.Platform target, Oci.Platform build)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(build);
+        static string Format(Oci.Platform p) => p.Os + "/" + p.Architecture + (string.IsNullOrEmpty(p.Variant) ? string.Empty : "/" + p.Variant);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TARGETPLATFORM"] = Format(target),
+            ["TARGETOS"] = target.Os,
+            ["TARGETARCH"] = target.Architecture,
+            ["TARGETVARIANT"] = target.Variant ?? string.Empty,
+            ["BUILDPLATFORM"] = Format(build),
+            ["BUILDOS"] = build.Os,
+            ["BUILDARCH"] = build.Architecture,
+            ["BUILDVARIANT"] = build.Variant ?? string.Empty,
+        };
     }
 
     public IReadOnlyDictionary<string, string> Overrides => _overrides;
@@ -52,12 +77,12 @@ public sealed class BuildArgs
             return v;
         }
 
-        return Predefined.Contains(name) ? _overrides.GetValueOrDefault(name) : null;
+        return Predefined.Contains(name) ? _overrides.GetValueOrDefault(name) : _automatic.GetValueOrDefault(name);
     }
 
     public StageArgs NewStage() => new(this);
 
-    internal string? GlobalValue(string name) => _meta.GetValueOrDefault(name);
+    internal string? GlobalValue(string name) => _meta.TryGetValue(name, out var v) ? v : _automatic.GetValueOrDefault(name);
 
     internal bool TryOverride(string name, out string value)
     {

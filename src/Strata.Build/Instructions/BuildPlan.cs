@@ -14,8 +14,8 @@ public sealed class BuildPlan
     {
         ["from"] = ["platform"],
         ["run"] = ["network", "mount", "security"],
-        ["copy"] = ["from", "chown", "chmod", "link"],
-        ["add"] = ["chown", "chmod", "link", "checksum", "keep-git-dir"],
+        ["copy"] = ["from", "chown", "chmod", "link", "exclude", "parents"],
+        ["add"] = ["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude"],
         ["healthcheck"] = ["interval", "timeout", "start-period", "start-interval", "retries"],
     };
 

@@ -81,4 +81,55 @@ public sealed class PeerBuildTests(BuildStore store) : IClassFixture<BuildStore>
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>RUN --mount (cache, bind from a stage, tmpfs, secret) in both builders: the same files, and no mount stubs in ours.</summary>
+    [Fact]
+    public async Task Buildah_and_strata_give_the_same_tree_for_run_mounts()
+    {
+        const string mounts = """
+            FROM busybox AS build
+            RUN mkdir /out && echo artifact > /out/a.txt
+            FROM busybox
+            RUN --mount=type=cache,target=/cache echo x >> /cache/log && cp /cache/log /log-copy
+            RUN --mount=type=bind,from=build,source=/out,target=/src cp /src/a.txt /a.txt
+            RUN --mount=type=tmpfs,target=/scratch echo t > /scratch/t && ls /scratch > /tmpfs-list
+            RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /secret-size
+            COPY --from=build /out/a.txt /copied.txt
+            """;
+        var ctx = store.Context(mounts);
+        var secret = Path.Combine(store.Work, "tok-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllTextAsync(secret, "0123456789");
+        await store.BuildOkAsync(ctx, "--secret", "id=tok,src=" + secret, "-t", "peer/strata-mounts:1");
+
+        using var podman = new IsolatedPodman();
+        var work = Directory.CreateTempSubdirectory("strata-peer-mounts-").FullName;
+        try
+        {
+            var baseTar = Path.Combine(work, "busybox.tar");
+            await store.Strata.OkAsync("save", "-o", baseTar, "busybox:latest");
+            await podman.OkAsync("load", "-i", baseTar);
+            var buildahFile = Path.Combine(ctx, "Dockerfile.buildah");
+            await File.WriteAllTextAsync(buildahFile, mounts.Replace("FROM busybox", "FROM docker.io/library/busybox:latest", StringComparison.Ordinal));
+            (await podman.BuildahAsync("bud", "--layers", "--isolation", "chroot", "--secret", "id=tok,src=" + secret, "-f", buildahFile, "-t", "peer/buildah-mounts:1", ctx)).EnsureSuccess("buildah bud");
+            var peerTar = Path.Combine(work, "peer.tar");
+            await podman.OkAsync("save", "--format", "docker-archive", "-o", peerTar, "localhost/peer/buildah-mounts:1");
+            await store.Strata.OkAsync("load", "-i", peerTar);
+
+            var ourTree = await store.FileTreeAsync("peer/strata-mounts:1");
+            var theirTree = await store.FileTreeAsync("localhost/peer/buildah-mounts:1");
+            foreach (var f in new[] { "log-copy", "a.txt", "tmpfs-list", "secret-size", "copied.txt" })
+            {
+                Assert.Equal(await store.CatAsync("localhost/peer/buildah-mounts:1", f), await store.CatAsync("peer/strata-mounts:1", f));
+            }
+
+            // buildah leaves its RUN mount points (and its runtime files) behind as empty entries; Strata leaves none.
+            string[] stubs = ["cache", "src", "scratch", "run/secrets", "run/secrets/tok", "etc/hostname", "etc/hosts", "etc/resolv.conf", "run", "run/.containerenv"];
+            Assert.DoesNotContain(ourTree.Keys, k => k is "cache" or "src" or "scratch" || k.StartsWith("run/secrets", StringComparison.Ordinal));
+            Assert.Equal(theirTree.Keys.Where(k => !stubs.Contains(k)).Order(StringComparer.Ordinal), ourTree.Keys.Where(k => !stubs.Contains(k)).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
 }

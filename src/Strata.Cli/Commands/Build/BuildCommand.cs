@@ -26,10 +26,14 @@ public static class BuildCommand
         var secrets = new Option<string[]>("--secret") { Description = "Secret to expose to the build (id=ID,src=FILE or id=ID,env=VAR)" };
         var ssh = new Option<string[]>("--ssh") { Description = "SSH agent socket to expose to the build (default|ID[=SOCKET])" };
         var allow = new Option<string[]>("--allow") { Description = "Extra privileged entitlement (security.insecure, network.host)" };
+        var progress = new Option<string>("--progress") { Description = "Type of progress output: auto (classic steps), plain (BuildKit's style), tty, quiet", DefaultValueFactory = _ => "auto" };
+        var outputs = new Option<string[]>("--output", "-o") { Description = "Output destination (type=local,dest=DIR | type=tar,dest=FILE | type=oci|docker,dest=FILE | type=image,name=REF[,push=true])" };
+        var platformOpt = new Option<string?>("--platform") { Description = "Set the target platform for the build (os/arch[/variant])" };
+        var metadataFile = new Option<string?>("--metadata-file") { Description = "Write build result metadata to a file (JSON)" };
         var registry = new RegistryOptions();
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
-            path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet, secrets, ssh, allow,
+            path, tags, file, buildArgs, labels, target, noCache, pull, squash, iidfile, quiet, secrets, ssh, allow, progress, outputs, platformOpt, metadataFile,
         };
         registry.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
@@ -42,6 +46,8 @@ public static class BuildCommand
             var secretSources = BuildFlags.ParseSecrets(parse.GetValue(secrets) ?? []);
             var sshSockets = BuildFlags.ParseSsh(parse.GetValue(ssh) ?? []);
             var allowed = BuildFlags.ParseAllow(parse.GetValue(allow) ?? []);
+            var progressMode = isQuiet ? ProgressMode.Quiet : BuildFlags.ParseProgress(parse.GetValue(progress) ?? "auto");
+            var outputList = (parse.GetValue(outputs) ?? []).Select(BuildOutput.Parse).ToList();
             var dockerfileArg = parse.GetValue(file);
 
             var settings = await registry.LoadAsync(parse, ct).ConfigureAwait(false);
@@ -65,6 +71,9 @@ public static class BuildCommand
                     Secrets = secretSources,
                     Ssh = sshSockets,
                     Allow = allowed,
+                    Progress = progressMode,
+                    Platform = parse.GetValue(platformOpt),
+                    Outputs = outputList,
                     Output = isQuiet ? Stream.Null : stdout,
                     Registry = settings,
                     PullProgress = isQuiet ? null : TransferPrinter.ForConsole(quiet: false),
@@ -76,6 +85,11 @@ public static class BuildCommand
                     {
                         await Console.Error.WriteLineAsync("[Warning] " + a.Message).ConfigureAwait(false);
                     }
+                }
+
+                if (parse.GetValue(metadataFile) is { Length: > 0 } meta)
+                {
+                    await File.WriteAllTextAsync(meta, BuildMetadata.Json(result, names), ct).ConfigureAwait(false);
                 }
 
                 if (parse.GetValue(iidfile) is { Length: > 0 } iid)

@@ -99,6 +99,15 @@ public static class BuildFlags
         return result;
     }
 
+    /// <summary><c>--progress</c>: auto keeps the classic step lines; tty has no redrawn display here and prints as plain.</summary>
+    public static ProgressMode ParseProgress(string value) => value switch
+    {
+        "auto" or "classic" => ProgressMode.Classic,
+        "plain" or "tty" => ProgressMode.Plain,
+        "quiet" => ProgressMode.Quiet,
+        _ => throw StrataException.Invalid(FlagInvalid, $"invalid argument \"{value}\" for \"--progress\" flag: use auto, plain, tty or quiet"),
+    };
+
     public static HashSet<string> ParseAllow(IEnumerable<string> values)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
