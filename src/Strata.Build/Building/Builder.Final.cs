@@ -39,8 +39,10 @@ public sealed partial class Builder
             }.Seal();
             var manifestDigest = await _services.Writer.PutAsync(manifest.Raw, cancellationToken).ConfigureAwait(false);
             image = await _services.Images.RegisterAsync(manifestDigest, null, null, cancellationToken).ConfigureAwait(false);
-            var recorded = (await _services.Images.LayersAsync(image, cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Digest, l => l.UncompressedSize);
-            foreach (var l in final.Layers)
+            // The same layer may be listed more than once (two steps that wrote the same files, metadata included).
+            var recorded = (await _services.Images.LayersAsync(image, cancellationToken).ConfigureAwait(false))
+                .DistinctBy(l => l.Digest).ToDictionary(l => l.Digest, l => l.UncompressedSize);
+            foreach (var l in final.Layers.DistinctBy(l => l.Digest))
             {
                 if (recorded.GetValueOrDefault(l.Digest) is not null)
                 {

@@ -5,6 +5,7 @@ using Strata.Build.Copying;
 using Strata.Build.Parsing;
 using Strata.Build.Running;
 using Strata.Runtime.Bundles;
+using Strata.Storage.Layers;
 using Strata.Oci;
 
 namespace Strata.Build.Building;
@@ -239,7 +240,7 @@ public sealed partial class Builder
                     owner = owner with { Mode = chmod, KeepArchiveOwners = chown is null };
                     foreach (var item in items)
                     {
-                        await CopyItemAsync(root, tree, item, containerDest, destIsDir, owner, cancellationToken).ConfigureAwait(false);
+                        await CopyItemAsync(_services.Applier, root, tree, item, containerDest, destIsDir, owner, cancellationToken).ConfigureAwait(false);
                     }
                 }, cancellationToken).ConfigureAwait(false);
                 await CommitStepAsync(state, key, createdBy, layer, cancellationToken).ConfigureAwait(false);
@@ -263,7 +264,7 @@ public sealed partial class Builder
         await WithViewAsync(chain, root => Work(new Copying.SourceTree(root, _ => false, false, identity)), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task CopyItemAsync(string root, Copying.SourceTree tree, CopyItem item, string dest, bool destIsDir, CopyOwner owner, CancellationToken cancellationToken)
+    private static async Task CopyItemAsync(ILayerApplier applier, string root, Copying.SourceTree tree, CopyItem item, string dest, bool destIsDir, CopyOwner owner, CancellationToken cancellationToken)
     {
         if (item.Inline is { } bytes)
         {
@@ -282,7 +283,7 @@ public sealed partial class Builder
         var src = item.Source!;
         if (item.Extract)
         {
-            await ArchiveExtractor.ExtractAsync(src.HostPath, root, dest, owner, cancellationToken).ConfigureAwait(false);
+            await ArchiveExtractor.ExtractAsync(applier, src.HostPath, root, dest, owner, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.IO.Compression;
 using Strata.Oci;
 using Strata.Storage.Layers;
@@ -8,8 +7,9 @@ namespace Strata.Build.Copying;
 
 /// <summary>
 /// ADD's local archive handling: a plain, gzip, bzip2 or xz compressed tar is unpacked into the destination
-/// directory (owners kept unless <c>--chown</c>); anything else is copied as a file. bzip2 and xz go through
-/// the host's <c>bzip2</c>/<c>xz</c> tools.
+/// directory by the layer applier (owners kept unless <c>--chown</c>); anything else is copied as a file. bzip2
+/// and xz go through the host's <c>bzip2</c>/<c>xz</c> tools. There is one tar extractor in Strata: this only
+/// recognises and decompresses.
 /// </summary>
 public static class ArchiveExtractor
 {
@@ -49,131 +49,34 @@ public static class ArchiveExtractor
         }
     }
 
-    public static async Task ExtractAsync(string archive, string rootfs, string destDir, CopyOwner owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unpacks <paramref name="archive"/> into <paramref name="destDir"/> of <paramref name="rootfs"/> through the layer
+    /// applier, so ADD gets the same rules as image layers: no name or hardlink leaves the destination, symlinks are
+    /// followed inside the rootfs as a chroot would, sizes are never trusted before the bytes arrive, sparse files
+    /// keep their holes, names past PATH_MAX are refused with LAYER_PATH_TOO_LONG. Unlike a layer, <c>.wh.</c>
+    /// names are ordinary files and device nodes are skipped (docker's untrusted ADD).
+    /// </summary>
+    public static async Task ExtractAsync(ILayerApplier applier, string archive, string rootfs, string destDir, CopyOwner owner, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(applier);
         ArgumentNullException.ThrowIfNull(owner);
         var kind = await DetectAsync(archive, cancellationToken).ConfigureAwait(false);
-        var targetRoot = FileCopier.MkdirAll(rootfs, destDir, owner);
-        await using var s = await OpenDecompressedAsync(archive, kind, cancellationToken).ConfigureAwait(false);
-        using var reader = new TarReader(s);
-        var dirTimes = new List<(string Path, DateTimeOffset Time)>();
-        TarEntry? entry;
-        while ((entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false)) is not null)
+        var root = Path.GetFullPath(rootfs).TrimEnd('/');
+        var target = FileCopier.MkdirAll(root, destDir, owner);
+        var subdirectory = Path.GetRelativePath(root, target);
+
+        // gzip (and plain tar) the applier recognises itself; bzip2 and xz come decompressed from the host's tools.
+        await using var s = kind is Kind.Bzip2 or Kind.Xz
+            ? await OpenDecompressedAsync(archive, kind, cancellationToken).ConfigureAwait(false)
+            : File.OpenRead(archive);
+        await applier.ApplyAsync(s, root, new LayerApplyOptions
         {
-            var name = Clean(entry.Name);
-            if (name.Length == 0)
-            {
-                continue;
-            }
-
-            var containerPath = FileCopier.CombineContainer(destDir, name);
-            var parent = FileCopier.MkdirAll(rootfs, FileCopier.ParentOf(containerPath), owner);
-            var target = Path.Combine(parent, Path.GetFileName(name));
-            var uid = owner.KeepArchiveOwners ? entry.Uid : owner.Uid;
-            var gid = owner.KeepArchiveOwners ? entry.Gid : owner.Gid;
-            var mode = owner.Mode ?? (uint)entry.Mode & 0xFFF;
-            switch (entry.EntryType)
-            {
-                case TarEntryType.Directory:
-                    if (UnixFs.TryLstat(target) is not { IsDirectory: true })
-                    {
-                        Remove(target);
-                        Directory.CreateDirectory(target);
-                    }
-
-                    UnixFs.Chmod(target, mode);
-                    UnixFs.Lchown(target, uid, gid);
-                    dirTimes.Add((target, entry.ModificationTime));
-                    break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    Remove(target);
-                    await using (var f = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                    {
-                        if (entry.DataStream is { } data)
-                        {
-                            await data.CopyToAsync(f, cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    UnixFs.Chmod(target, mode);
-                    UnixFs.Lchown(target, uid, gid);
-                    UnixFs.SetMtime(target, entry.ModificationTime.ToUnixTimeSeconds(), 0);
-                    break;
-                case TarEntryType.SymbolicLink:
-                    Remove(target);
-                    File.CreateSymbolicLink(target, entry.LinkName);
-                    UnixFs.Lchown(target, uid, gid);
-                    UnixFs.SetMtime(target, entry.ModificationTime.ToUnixTimeSeconds(), 0);
-                    break;
-                case TarEntryType.HardLink:
-                {
-                    var linkName = Clean(entry.LinkName);
-                    var existing = ScopedPath.Resolve(rootfs, FileCopier.CombineContainer(destDir, linkName), followFinal: false);
-                    if (!existing.StartsWith(targetRoot, StringComparison.Ordinal) || UnixFs.TryLstat(existing) is null)
-                    {
-                        throw StrataException.Invalid("ADD_BAD_HARDLINK", $"archive {Path.GetFileName(archive)}: hard link {entry.Name} points outside the archive");
-                    }
-
-                    Remove(target);
-                    UnixFs.Link(existing, target);
-                    break;
-                }
-
-                default:
-                    // Devices and fifos need privileges the build should not grant by unpacking an archive.
-                    break;
-            }
-        }
-
-        foreach (var (path, time) in dirTimes.AsEnumerable().Reverse())
-        {
-            UnixFs.SetMtime(path, time.ToUnixTimeSeconds(), 0);
-        }
-    }
-
-    /// <summary>An archive member name made relative and free of <c>..</c> (never escapes the destination).</summary>
-    private static string Clean(string name)
-    {
-        var parts = new List<string>();
-        foreach (var p in name.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (p == ".")
-            {
-                continue;
-            }
-
-            if (p == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(p);
-        }
-
-        return string.Join('/', parts);
-    }
-
-    private static void Remove(string path)
-    {
-        var st = UnixFs.TryLstat(path);
-        if (st is null)
-        {
-            return;
-        }
-
-        if (st.Value.IsDirectory)
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        else
-        {
-            File.Delete(path);
-        }
+            Whiteouts = WhiteoutMode.Literal,
+            Devices = DevicePolicy.Skip,
+            Subdirectory = subdirectory,
+            Owner = owner.KeepArchiveOwners ? null : (owner.Uid, owner.Gid),
+            Mode = owner.Mode,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Kind> DetectAsync(string path, CancellationToken cancellationToken)

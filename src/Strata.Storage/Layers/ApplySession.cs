@@ -1,3 +1,4 @@
+using System.Text;
 using Strata.Oci;
 
 namespace Strata.Storage.Layers;
@@ -6,6 +7,10 @@ namespace Strata.Storage.Layers;
 internal sealed class ApplySession
 {
     private const int MaxSymlinkHops = 40;
+
+    /// <summary>Linux's PATH_MAX (bytes, with the NUL) and NAME_MAX: longer names cannot be used with path calls.</summary>
+    private const int PathMax = 4096;
+    private const int NameMax = 255;
 
     private readonly string _root;
     private readonly LayerApplyOptions _options;
@@ -57,22 +62,26 @@ internal sealed class ApplySession
             return;
         }
 
+        rel = LayerPath.Join(_options.Subdirectory, rel);
+        CheckLength(entry.Name, rel);
         var name = LayerPath.BaseName(rel);
         var parentRel = LayerPath.Parent(rel);
-        if (name == LayerPath.OpaqueMarker)
+        // Not a layer (ADD of an archive): whiteout names are ordinary names.
+        var whiteouts = _options.Whiteouts != WhiteoutMode.Literal;
+        if (whiteouts && name == LayerPath.OpaqueMarker)
         {
             var dir = ResolveDirectory(entry.Name, parentRel, create: true);
             ApplyOpaque(dir);
             return;
         }
 
-        if (name.StartsWith(LayerPath.WhiteoutMetaPrefix, StringComparison.Ordinal))
+        if (whiteouts && name.StartsWith(LayerPath.WhiteoutMetaPrefix, StringComparison.Ordinal))
         {
             // AUFS bookkeeping (.wh..wh.plnk, .wh..wh.orph): never content.
             return;
         }
 
-        if (name.StartsWith(LayerPath.WhiteoutPrefix, StringComparison.Ordinal))
+        if (whiteouts && name.StartsWith(LayerPath.WhiteoutPrefix, StringComparison.Ordinal))
         {
             var hidden = name[LayerPath.WhiteoutPrefix.Length..];
             if (hidden.Length == 0 || hidden is "." or ".." || hidden.Contains('/', StringComparison.Ordinal))
@@ -117,9 +126,11 @@ internal sealed class ApplySession
                 break;
 
             case LayerEntryType.Symlink:
-                if (!LayerPath.RelativeTargetStaysInside(rel, entry.LinkName))
+                // Any target is harmless as a link, even one climbing above the root (docker accepts both): it is
+                // resolved inside the root when used, and writes through it are resolved by ResolveDirectory.
+                if (Encoding.UTF8.GetByteCount(entry.LinkName) >= PathMax)
                 {
-                    throw LayerErrors.Unsafe(entry.Name, $"symlink target \"{entry.LinkName}\" points outside the layer root");
+                    throw LayerErrors.TooLong(entry.Name, $"a symlink target of {Encoding.UTF8.GetByteCount(entry.LinkName)} bytes (the limit is {PathMax - 1})");
                 }
 
                 Replace(full, existing);
@@ -168,6 +179,8 @@ internal sealed class ApplySession
 
     private static async Task WriteFileAsync(LayerTarReader reader, string full, TarEntryHeader entry, byte[] buffer, CancellationToken cancellationToken)
     {
+        // No preallocation: the declared size is the archive's claim, and a hostile one would reserve the disk
+        // before a byte arrived. The file only ever holds what was read.
         var fs = new FileStream(full, new FileStreamOptions
         {
             Mode = FileMode.CreateNew, // O_EXCL: never opens through a symlink planted at the final component.
@@ -175,34 +188,80 @@ internal sealed class ApplySession
             Share = FileShare.None,
             BufferSize = 0,
             Options = FileOptions.None,
-            PreallocationSize = entry.Size > 0 ? entry.Size : 0,
         });
         await using (fs.ConfigureAwait(false))
         {
-            int n;
-            while ((n = await reader.ReadDataAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            if (entry.Sparse is not { } map)
             {
-                await fs.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                int n;
+                while ((n = await reader.ReadDataAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await fs.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
             }
+
+            // Sparse: each fragment at its offset; what lies between stays a hole (GNU tar, containers/storage).
+            foreach (var segment in map)
+            {
+                fs.Position = segment.Offset;
+                var left = segment.Length;
+                while (left > 0)
+                {
+                    var n = await reader.ReadDataAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+                    await fs.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    left -= n;
+                }
+            }
+
+            try
+            {
+                fs.SetLength(entry.Size);
+            }
+            catch (IOException e)
+            {
+                throw LayerErrors.Malformed($"sparse file \"{entry.Name}\" of {entry.Size} bytes cannot be made here: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Refuses names the kernel's path calls cannot take (PATH_MAX, NAME_MAX), before any of them is tried.</summary>
+    private void CheckLength(string entryName, string rel)
+    {
+        foreach (var component in rel.Split('/'))
+        {
+            var bytes = Encoding.UTF8.GetByteCount(component);
+            if (bytes > NameMax)
+            {
+                throw LayerErrors.TooLong(entryName, $"a name component of {bytes} bytes (the limit is {NameMax})");
+            }
+        }
+
+        var total = Encoding.UTF8.GetByteCount(_root) + 1 + Encoding.UTF8.GetByteCount(rel);
+        if (total >= PathMax)
+        {
+            throw LayerErrors.TooLong(entryName, $"a path of {total} bytes with the layer root (the limit is {PathMax - 1})");
         }
     }
 
     private void SetOwnerModeXattrs(string full, TarEntryHeader entry, bool chmod)
     {
-        if (entry.Uid is < 0 or > int.MaxValue || entry.Gid is < 0 or > int.MaxValue)
+        var (uid, gid) = _options.Owner ?? (entry.Uid, entry.Gid);
+        if (uid is < 0 or > int.MaxValue || gid is < 0 or > int.MaxValue)
         {
-            throw LayerErrors.Malformed($"entry \"{entry.Name}\" has an out-of-range owner {entry.Uid}:{entry.Gid}");
+            throw LayerErrors.Malformed($"entry \"{entry.Name}\" has an out-of-range owner {uid}:{gid}");
         }
 
         if (_isRoot)
         {
-            UnixFs.Lchown(full, (int)entry.Uid, (int)entry.Gid);
+            UnixFs.Lchown(full, (int)uid, (int)gid);
         }
 
         // chmod after chown: chown clears setuid/setgid.
         if (chmod)
         {
-            UnixFs.Chmod(full, entry.Mode);
+            UnixFs.Chmod(full, _options.Mode ?? entry.Mode);
         }
 
         // xattrs after chown too: chown drops security.capability.
@@ -286,6 +345,9 @@ internal sealed class ApplySession
             throw LayerErrors.Unsafe(entry.Name, "a hardlink to the layer root");
         }
 
+        targetRel = LayerPath.Join(_options.Subdirectory, targetRel);
+        CheckLength(entry.Name, targetRel);
+
         var dir = ResolveDirectory(entry.Name, LayerPath.Parent(targetRel), create: false);
         var target = dir is null ? null : dir + "/" + LayerPath.BaseName(targetRel);
         var st = target is null ? null : UnixFs.TryLstat(target);
@@ -334,6 +396,11 @@ internal sealed class ApplySession
             }
 
             var path = _root + "/" + string.Join('/', resolved.Append(c));
+            if (Encoding.UTF8.GetByteCount(path) >= PathMax || Encoding.UTF8.GetByteCount(c) > NameMax)
+            {
+                throw LayerErrors.TooLong(entryName, "its path, with the symlinks in it followed, is longer than PATH_MAX");
+            }
+
             var st = UnixFs.TryLstat(path);
             if (st is null)
             {

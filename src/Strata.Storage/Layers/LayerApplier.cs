@@ -15,6 +15,7 @@ public sealed class LayerApplier : ILayerApplier
     {
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(options);
+        options = options with { Subdirectory = LayerPath.Normalize(options.Subdirectory) };
         var root = Path.GetFullPath(targetDir).TrimEnd('/');
         if (root.Length == 0 || UnixFs.TryLstat(root) is not { IsDirectory: true })
         {

@@ -11,4 +11,17 @@ public sealed record LayerApplyOptions
 
     /// <summary>Expected uncompressed digest (DiffID) to verify in the same pass; null skips.</summary>
     public Strata.Oci.Digest? ExpectedDiffId { get; init; }
+
+    /// <summary>
+    /// Where the archive's names start, relative to the target (ADD's destination directory, already inside it):
+    /// names and hardlink targets cannot climb above it, while symlinks still resolve against the whole target,
+    /// as a chroot into it would. Empty: the target itself.
+    /// </summary>
+    public string Subdirectory { get; init; } = "";
+
+    /// <summary>An owner for every entry instead of the archive's (ADD --chown).</summary>
+    public (long Uid, long Gid)? Owner { get; init; }
+
+    /// <summary>Permission bits for every entry but symlinks instead of the archive's (ADD --chmod).</summary>
+    public uint? Mode { get; init; }
 }

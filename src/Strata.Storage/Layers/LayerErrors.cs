@@ -12,9 +12,14 @@ public static class LayerErrors
     public const string InvalidLink = "LAYER_INVALID_LINK";
     public const string DigestMismatch = "LAYER_DIGEST_MISMATCH";
     public const string DiffIdMismatch = "LAYER_DIFFID_MISMATCH";
+    public const string PathTooLong = "LAYER_PATH_TOO_LONG";
 
     public static StrataException Unsafe(string entry, string why) =>
         StrataException.Invalid(UnsafePath, $"refusing layer entry \"{entry}\": {why}");
+
+    /// <summary>A name the kernel's path calls cannot take; the entry name is shortened in the message.</summary>
+    public static StrataException TooLong(string entry, string why) =>
+        StrataException.Invalid(PathTooLong, $"refusing layer entry \"{(entry.Length > 80 ? entry[..80] + "..." : entry)}\": {why}");
 
     public static StrataException Malformed(string why) =>
         StrataException.Invalid(InvalidTar, $"invalid layer tar: {why}");

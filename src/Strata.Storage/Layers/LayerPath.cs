@@ -38,35 +38,6 @@ public static class LayerPath
         return string.Join('/', parts);
     }
 
-    /// <summary>True when a relative symlink target, seen from the link's directory, stays inside the root.</summary>
-    public static bool RelativeTargetStaysInside(string linkPath, string target)
-    {
-        if (target.StartsWith('/'))
-        {
-            // Absolute targets are the container's view: they resolve under the root.
-            return true;
-        }
-
-        var depth = linkPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Length - 1;
-        foreach (var part in target.Split('/'))
-        {
-            if (part == "..")
-            {
-                depth--;
-                if (depth < 0)
-                {
-                    return false;
-                }
-            }
-            else if (part is not ("" or "."))
-            {
-                depth++;
-            }
-        }
-
-        return true;
-    }
-
     public static string Parent(string path)
     {
         var slash = path.LastIndexOf('/');

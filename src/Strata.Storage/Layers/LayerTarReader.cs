@@ -17,6 +17,19 @@ public sealed class LayerTarReader
     private const int MaxPaxSize = 1 << 20;
     private const int MaxLongName = 64 * 1024;
 
+    /// <summary>Times are clamped into what a calendar (and DateTimeOffset) can show, as GNU tar clamps out-of-range ones.</summary>
+    internal const long MinTime = -62_135_596_800;   // 0001-01-01T00:00:00Z
+    internal const long MaxTime = 253_402_300_799;   // 9999-12-31T23:59:59Z
+
+    private const string SparseMajor = "GNU.sparse.major";
+    private const string SparseMinor = "GNU.sparse.minor";
+    private const string SparseName = "GNU.sparse.name";
+    private const string SparseRealSize = "GNU.sparse.realsize";
+    private const string SparseSize = "GNU.sparse.size";
+    private const string SparseMap = "GNU.sparse.map";
+    private const string SparseOffset = "GNU.sparse.offset";
+    private const string SparseNumBytes = "GNU.sparse.numbytes";
+
     private readonly Stream _stream;
     private readonly byte[] _block = new byte[Block];
     private long _remaining;
@@ -80,6 +93,11 @@ public sealed class LayerTarReader
             var header = BuildHeader(type, size, pax, longName, longLink);
             _remaining = header.Size;
             _padding = Pad(header.Size);
+            if (header.Type == LayerEntryType.RegularFile && pax is not null && (pax.ContainsKey(SparseMajor) || pax.ContainsKey(SparseMap)))
+            {
+                header = await DecodeSparseAsync(header, pax, cancellationToken).ConfigureAwait(false);
+            }
+
             return header;
         }
     }
@@ -123,7 +141,7 @@ public sealed class LayerTarReader
         var mode = (uint)(ParseNumber(b.Slice(100, 8), "mode") & 0xFFF);
         var uid = ParseNumber(b.Slice(108, 8), "uid");
         var gid = ParseNumber(b.Slice(116, 8), "gid");
-        var mtime = ParseNumber(b.Slice(136, 12), "mtime");
+        var mtime = ParseTime(b.Slice(136, 12));
         uint nanos = 0;
         var major = (uint)ParseNumber(b.Slice(329, 8), "devmajor");
         var minor = (uint)ParseNumber(b.Slice(337, 8), "devminor");
@@ -205,7 +223,7 @@ public sealed class LayerTarReader
             Uid = uid,
             Gid = gid,
             Size = size,
-            MtimeSeconds = mtime,
+            MtimeSeconds = Math.Clamp(mtime, MinTime, MaxTime),
             MtimeNanos = nanos,
             DevMajor = major,
             DevMinor = minor,
@@ -246,9 +264,167 @@ public sealed class LayerTarReader
                 throw LayerErrors.Malformed("PAX record without '='");
             }
 
-            into[Encoding.UTF8.GetString(record[..eq])] = record[(eq + 1)..].ToArray();
+            var key = Encoding.UTF8.GetString(record[..eq]);
+            var value = record[(eq + 1)..].ToArray();
+            if (key is SparseOffset or SparseNumBytes)
+            {
+                // GNU sparse 0.0 repeats these two records once per fragment: gather them as a 0.1 map.
+                var map = into.TryGetValue(SparseMap, out var m) && m.Length > 0 ? Encoding.ASCII.GetString(m) + "," : string.Empty;
+                into[SparseMap] = Encoding.ASCII.GetBytes(map + Encoding.ASCII.GetString(value));
+            }
+            else
+            {
+                into[key] = value;
+            }
+
             span = span[len..];
         }
+    }
+
+    /// <summary>
+    /// A GNU sparse file in PAX form (as GNU tar and Go's archive/tar write it): version 1.0 keeps the fragment map
+    /// at the start of the data (decimal lines, padded to a block), 0.1 in <c>GNU.sparse.map</c>, 0.0 in repeated
+    /// offset/numbytes records. The entry's stored name (<c>GNUSparseFile.0/...</c>) gives way to <c>GNU.sparse.name</c>.
+    /// </summary>
+    private async Task<TarEntryHeader> DecodeSparseAsync(TarEntryHeader header, Dictionary<string, byte[]> pax, CancellationToken cancellationToken)
+    {
+        var major = pax.TryGetValue(SparseMajor, out var ma) ? Encoding.ASCII.GetString(ma) : null;
+        var minor = pax.TryGetValue(SparseMinor, out var mi) ? Encoding.ASCII.GetString(mi) : null;
+        long realSize;
+        List<SparseSegment> map;
+        if (major == "1" && minor == "0")
+        {
+            realSize = pax.TryGetValue(SparseRealSize, out var rs) ? PaxLong(rs, SparseRealSize) : throw LayerErrors.Malformed("GNU sparse 1.0 entry without GNU.sparse.realsize");
+            map = await ReadSparseMapAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (major is null or "0" && pax.TryGetValue(SparseMap, out var text))
+        {
+            realSize = pax.TryGetValue(SparseSize, out var sz) ? PaxLong(sz, SparseSize) : throw LayerErrors.Malformed("GNU sparse entry without GNU.sparse.size");
+            map = ParseSparseNumbers(Encoding.ASCII.GetString(text).Split(',', StringSplitOptions.None));
+        }
+        else
+        {
+            throw Oci.StrataException.Invalid(LayerErrors.Unsupported, $"layer entry \"{header.Name}\" is a GNU sparse file of version {major}.{minor}, which is not supported");
+        }
+
+        long end = 0;
+        long data = 0;
+        foreach (var segment in map)
+        {
+            if (segment.Offset < end || segment.Length < 0 || segment.Offset > realSize - segment.Length)
+            {
+                throw LayerErrors.Malformed($"sparse map of \"{header.Name}\" has fragments that overlap or run past its size");
+            }
+
+            end = segment.Offset + segment.Length;
+            data += segment.Length;
+        }
+
+        if (data != _remaining)
+        {
+            throw LayerErrors.Malformed($"sparse map of \"{header.Name}\" names {data} bytes of data, the entry holds {_remaining}");
+        }
+
+        return new TarEntryHeader
+        {
+            Name = pax.TryGetValue(SparseName, out var name) ? Encoding.UTF8.GetString(name) : header.Name,
+            Type = header.Type,
+            LinkName = header.LinkName,
+            Mode = header.Mode,
+            Uid = header.Uid,
+            Gid = header.Gid,
+            Size = realSize,
+            Sparse = map,
+            MtimeSeconds = header.MtimeSeconds,
+            MtimeNanos = header.MtimeNanos,
+            DevMajor = header.DevMajor,
+            DevMinor = header.DevMinor,
+            Xattrs = header.Xattrs,
+        };
+    }
+
+    /// <summary>Reads the 1.0 map: a count, then offset and length per fragment, one decimal number a line.</summary>
+    private async Task<List<SparseSegment>> ReadSparseMapAsync(CancellationToken cancellationToken)
+    {
+        var block = new byte[Block];
+        var numbers = new List<string>();
+        var current = new StringBuilder();
+        long? wanted = null;
+        var consumed = 0;
+        while (wanted is null || numbers.Count < wanted)
+        {
+            if (_remaining < Block || consumed >= MaxPaxSize)
+            {
+                throw LayerErrors.Malformed("GNU sparse map runs past its entry or past 1 MiB");
+            }
+
+            await ReadExactlyAsync(block, cancellationToken).ConfigureAwait(false);
+            _remaining -= Block;
+            consumed += Block;
+            foreach (var c in block)
+            {
+                if (wanted is not null && numbers.Count == wanted)
+                {
+                    break; // the rest of the block is padding
+                }
+
+                if (c == '\n')
+                {
+                    numbers.Add(current.ToString());
+                    current.Clear();
+                    if (wanted is null)
+                    {
+                        if (!long.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > MaxPaxSize / 4)
+                        {
+                            throw LayerErrors.Malformed($"bad GNU sparse map fragment count \"{numbers[0]}\"");
+                        }
+
+                        numbers.Clear();
+                        wanted = 2 * count;
+                    }
+                }
+                else if (char.IsAsciiDigit((char)c) && current.Length < 20)
+                {
+                    current.Append((char)c);
+                }
+                else
+                {
+                    throw LayerErrors.Malformed("bad GNU sparse map");
+                }
+            }
+        }
+
+        return ParseSparseNumbers(numbers);
+    }
+
+    private static List<SparseSegment> ParseSparseNumbers(IReadOnlyList<string> numbers)
+    {
+        if (numbers is [""])
+        {
+            numbers = [];
+        }
+
+        if (numbers.Count % 2 != 0)
+        {
+            throw LayerErrors.Malformed("GNU sparse map with an odd count of numbers");
+        }
+
+        var values = new long[numbers.Count];
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            if (!long.TryParse(numbers[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw LayerErrors.Malformed($"bad number \"{numbers[i]}\" in a GNU sparse map");
+            }
+        }
+
+        var map = new List<SparseSegment>(values.Length / 2);
+        for (var i = 0; i < values.Length; i += 2)
+        {
+            map.Add(new SparseSegment(values[i], values[i + 1]));
+        }
+
+        return map;
     }
 
     private static long PaxLong(byte[] value, string key) =>
@@ -263,8 +439,17 @@ public sealed class LayerTarReader
         var secText = dot < 0 ? text : text[..dot];
         if (!long.TryParse(secText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
         {
-            throw LayerErrors.Malformed($"bad PAX mtime \"{text}\"");
+            // Digits beyond a 64-bit time are clamped (GNU tar); anything else is not a time.
+            var digits = secText.StartsWith('-') ? secText[1..] : secText;
+            if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
+            {
+                throw LayerErrors.Malformed($"bad PAX mtime \"{text}\"");
+            }
+
+            seconds = secText.StartsWith('-') ? MinTime : MaxTime;
         }
+
+        seconds = Math.Clamp(seconds, MinTime, MaxTime);
 
         uint nanos = 0;
         if (dot >= 0)
@@ -284,6 +469,40 @@ public sealed class LayerTarReader
         }
 
         return (seconds, nanos);
+    }
+
+    /// <summary>
+    /// The mtime field: octal, or GNU base-256 two's complement, where negative times (before 1970) are valid;
+    /// values past 64 bits are clamped rather than refused.
+    /// </summary>
+    internal static long ParseTime(ReadOnlySpan<byte> field)
+    {
+        if (field.IsEmpty || (field[0] & 0x80) == 0)
+        {
+            return ParseNumber(field, "mtime");
+        }
+
+        // Go's archive/tar: invert the bytes of a negative number, read it as unsigned, invert back.
+        var negative = (field[0] & 0x40) != 0;
+        var inv = negative ? (byte)0xFF : (byte)0;
+        ulong x = 0;
+        for (var i = 0; i < field.Length; i++)
+        {
+            var c = (byte)(field[i] ^ inv);
+            if (i == 0)
+            {
+                c &= 0x7F;
+            }
+
+            if ((x >> 55) != 0)
+            {
+                return negative ? MinTime : MaxTime;
+            }
+
+            x = (x << 8) | c;
+        }
+
+        return negative ? ~(long)x : (long)x;
     }
 
     /// <summary>Parses an octal field (NUL/space padded) or a GNU base-256 field (high bit set).</summary>

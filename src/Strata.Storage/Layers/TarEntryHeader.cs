@@ -21,8 +21,17 @@ public sealed class TarEntryHeader
 
     public long Gid { get; init; }
 
-    /// <summary>Bytes of data that follow (regular files only; zero for the others).</summary>
+    /// <summary>
+    /// The file's size (regular files only; zero for the others): the bytes of data that follow, or for a sparse
+    /// file its real size, holes included.
+    /// </summary>
     public long Size { get; init; }
+
+    /// <summary>
+    /// For a GNU sparse file (PAX <c>GNU.sparse.*</c>), where its data fragments go, in order; the data that follows
+    /// is their concatenation. Null for an ordinary file.
+    /// </summary>
+    public IReadOnlyList<SparseSegment>? Sparse { get; init; }
 
     public long MtimeSeconds { get; init; }
 

@@ -34,7 +34,10 @@ public static partial class UnixFs
             MtimeSeconds: *(long*)(buf + 112),
             MtimeNanos: *(uint*)(buf + 120),
             RdevMajor: *(uint*)(buf + 128),
-            RdevMinor: *(uint*)(buf + 132));
+            RdevMinor: *(uint*)(buf + 132))
+        {
+            Blocks = (long)*(ulong*)(buf + 48),
+        };
     }
 
     private static int LchownLinux(string path, int uid, int gid) => LchownNative(path, uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();

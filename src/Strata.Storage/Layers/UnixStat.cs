@@ -23,6 +23,9 @@ public readonly record struct UnixStat(
     public const uint TypeChar = 0x2000;
     public const uint TypeFifo = 0x1000;
 
+    /// <summary>512-byte blocks the file occupies on disk (less than its size when it has holes).</summary>
+    public long Blocks { get; init; }
+
     public uint FileType => Mode & TypeMask;
 
     /// <summary>Permission bits including setuid, setgid and sticky (07777).</summary>

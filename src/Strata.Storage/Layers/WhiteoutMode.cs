@@ -8,4 +8,10 @@ public enum WhiteoutMode
 
     /// <summary>Delete the whited-out paths from the target: the target is a flattened tree (vfs driver, export).</summary>
     Delete,
+
+    /// <summary>
+    /// No whiteouts: the archive is not a layer (ADD of a local tar), so <c>.wh.</c> names are ordinary names,
+    /// as docker's untar treats them.
+    /// </summary>
+    Literal,
 }
