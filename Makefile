@@ -6,7 +6,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 CONFIG ?= Release
 BIN := $(CURDIR)/bin/strata
 
-.PHONY: all deps prepare build test test-unit demo bench clean
+.PHONY: all deps prepare build test test-unit demo bench fuzz clean
 
 all: build
 
@@ -33,5 +33,10 @@ demo: prepare build ## busybox image -> run -> commit -> push -> pull -> run aga
 bench: prepare build
 	@STRATA_BIN=$(BIN) bench/run-all.sh
 
+TARGET ?= layer
+SECONDS ?= 600
+fuzz: deps ## afl-fuzz one harness: make fuzz TARGET=oci SECONDS=1800 (targets: ls fuzz/corpus)
+	@fuzz/fuzz.sh $(TARGET) $(SECONDS)
+
 clean:
-	rm -rf bin artifacts */*/bin */*/obj
+	rm -rf bin artifacts */*/bin */*/obj fuzz/out

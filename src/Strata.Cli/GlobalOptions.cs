@@ -23,5 +23,5 @@ public sealed class GlobalOptions
         Engine.EngineOptions.FromEnvironment(parse.GetValue(Root), parse.GetValue(StorageDriver), parse.GetValue(Runtime));
 
     public Task<StrataEngine> OpenEngineAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        StrataEngine.OpenAsync(EngineOptions(parse), cancellationToken);
+        StrataEngine.OpenAsync(EngineOptions(parse), Output.ConsoleEvents.Instance, cancellationToken);
 }

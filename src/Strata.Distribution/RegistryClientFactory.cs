@@ -12,9 +12,6 @@ namespace Strata.Distribution;
 /// </summary>
 public sealed class RegistryClientFactory
 {
-    /// <summary>Where docker.io's API lives.</summary>
-    public static readonly Uri DockerHubEndpoint = new("https://registry-1.docker.io");
-
     private readonly TlsTrust _trust;
 
     public RegistryClientFactory(RegistrySettings settings, ICredentialProvider credentials, RetryPolicy? retry = null)
@@ -49,7 +46,7 @@ public sealed class RegistryClientFactory
     {
         ArgumentException.ThrowIfNullOrEmpty(registry);
         return registry == Reference.DefaultDomain
-            ? new RegistryEndpoint(registry, DockerHubEndpoint, false)
+            ? new RegistryEndpoint(registry, DockerHub.Endpoint, false)
             : new RegistryEndpoint(registry, new Uri("https://" + registry), Settings.IsInsecure(registry));
     }
 
@@ -67,7 +64,7 @@ public sealed class RegistryClientFactory
             await client.Ping.PingAsync(verifyCredentials, retry: !probe, cancellationToken).ConfigureAwait(false);
             return client;
         }
-        catch (StrataException e) when (probe && e.Code is "REGISTRY_UNREACHABLE" or "TLS_UNTRUSTED")
+        catch (StrataException e) when (probe && e.Code is DistributionErrors.RegistryUnreachable or DistributionErrors.TlsUntrusted)
         {
             client.Dispose();
         }

@@ -29,9 +29,9 @@ public static class RegistryName
         }
 
         s = s.ToLowerInvariant();
-        if (s is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com")
+        if (DockerHub.IsAlias(s))
         {
-            return Reference.DefaultDomain;
+            return DockerHub.Domain;
         }
 
         if (s.Length == 0 || s.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']')))

@@ -1,5 +1,6 @@
 using Strata.Build.Building;
 using Strata.Build.Caching;
+using Strata.Build.Context;
 using Strata.Build.Running;
 using Strata.Distribution.Settings;
 using Strata.Oci;
@@ -48,6 +49,13 @@ public sealed partial class StrataEngine
         };
         return await new Builder(services).BuildAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The context and Dockerfile <c>build PATH|-</c> with <c>-f</c> name (see <see cref="BuildSource"/>);
+    /// <paramref name="openStdin"/> is the front end's input for <c>-</c>. A context from stdin is unpacked under the store.
+    /// </summary>
+    public Task<BuildInput> OpenBuildInputAsync(string context, string? dockerfile, Func<Stream> openStdin, CancellationToken cancellationToken = default) =>
+        BuildSource.LoadAsync(context, dockerfile, openStdin, Path.Combine(Root, "build", "tmp"), cancellationToken);
 
     /// <summary>Drops the build cache (<c>strata builder prune</c>); returns how many steps were forgotten.</summary>
     public Task<int> PruneBuildCacheAsync(CancellationToken cancellationToken = default) =>

@@ -4,6 +4,7 @@ using Strata.Distribution.Pull;
 using Strata.Distribution.Push;
 using Strata.Distribution.Settings;
 using Strata.Oci;
+using Strata.Storage.Images;
 
 namespace Strata.Engine;
 
@@ -44,6 +45,29 @@ public sealed partial class StrataEngine
             ? $"Status: Image is up to date for {reference.FamiliarString}"
             : $"Status: Downloaded newer image for {reference.FamiliarString}");
         return result;
+    }
+
+    /// <summary>
+    /// The image <c>run</c>/<c>create</c> start from, resolved once: the local one, or pulled as
+    /// <paramref name="policy"/> says (with the registry settings and logins of this machine), reporting
+    /// "Unable to find image ... locally" and the pull's lines to <paramref name="progress"/>.
+    /// </summary>
+    public async Task<ImageRecord> EnsureImageAsync(string image, PullPolicy policy, Platform? platform, IProgress<TransferEvent>? progress, CancellationToken cancellationToken = default)
+    {
+        var local = await Images.TryResolveAsync(image, cancellationToken).ConfigureAwait(false);
+        if (local is not null && policy != PullPolicy.Always || policy == PullPolicy.Never)
+        {
+            return local ?? throw StrataException.NotFound("IMAGE_NOT_FOUND", $"No such image: {image}");
+        }
+
+        var reference = Reference.ParseAny(image);
+        if (local is null)
+        {
+            Info(progress, $"Unable to find image '{(reference.Tag is null && reference.Digest is null ? reference.WithTag(Reference.DefaultTag) : reference).FamiliarString}' locally");
+        }
+
+        var settings = await RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false);
+        return (await PullImageAsync(ImagePuller(Registries(settings)), reference, platform, progress, cancellationToken).ConfigureAwait(false)).Image;
     }
 
     private static void Info(IProgress<TransferEvent>? progress, string line) =>

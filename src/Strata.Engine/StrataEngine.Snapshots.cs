@@ -61,7 +61,7 @@ public sealed partial class StrataEngine
 
                 if (!available)
                 {
-                    await Console.Error.WriteLineAsync($"notice: overlayfs is not available under {root}; using the vfs storage driver (every layer is a full copy)").ConfigureAwait(false);
+                    Events.Notice($"overlayfs is not available under {root}; using the vfs storage driver (every layer is a full copy)");
                 }
 
                 chosen = available ? "overlay" : "vfs";

@@ -1,3 +1,4 @@
+using Strata.Oci;
 using Strata.Storage.Content;
 using Strata.Storage.Metadata;
 
@@ -10,11 +11,12 @@ namespace Strata.Engine;
 /// </summary>
 public sealed partial class StrataEngine
 {
-    private StrataEngine(EngineOptions options, MetadataDb db, LocalContentStore content)
+    private StrataEngine(EngineOptions options, MetadataDb db, LocalContentStore content, IEngineEvents events)
     {
         Options = options;
         Db = db;
         Content = content;
+        Events = events;
     }
 
     public EngineOptions Options { get; }
@@ -25,12 +27,18 @@ public sealed partial class StrataEngine
 
     public LocalContentStore Content { get; }
 
-    public static async Task<StrataEngine> OpenAsync(EngineOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Where the engine's notices and timing steps go (the front end renders them).</summary>
+    public IEngineEvents Events { get; }
+
+    public static Task<StrataEngine> OpenAsync(EngineOptions options, CancellationToken cancellationToken = default) =>
+        OpenAsync(options, SilentEngineEvents.Instance, cancellationToken);
+
+    public static async Task<StrataEngine> OpenAsync(EngineOptions options, IEngineEvents events, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.Root);
         var content = new LocalContentStore(Path.Combine(options.Root, "content"));
         var db = await MetadataDb.OpenAsync(Path.Combine(options.Root, "strata.db"), AllMigrations(), cancellationToken).ConfigureAwait(false);
-        var engine = new StrataEngine(options, db, content);
+        var engine = new StrataEngine(options, db, content, events);
         await engine.InitializeAreasAsync(cancellationToken).ConfigureAwait(false);
         return engine;
     }

@@ -105,7 +105,7 @@ public sealed class DigestingStream : Stream
         _verified = true;
         if (_expectedSize is { } size && size != BytesHashed)
         {
-            throw StrataException.DataLoss("SIZE_MISMATCH", $"size mismatch: expected {size} bytes, got {BytesHashed}");
+            throw StrataException.DataLoss(ErrorCodes.SizeMismatch, $"size mismatch: expected {size} bytes, got {BytesHashed}");
         }
 
         if (_expected is { } expected && expected != Digest)
@@ -130,7 +130,7 @@ public sealed class DigestingStream : Stream
         BytesHashed += data.Length;
         if (_expectedSize is { } size && BytesHashed > size)
         {
-            throw StrataException.DataLoss("SIZE_MISMATCH", $"size mismatch: more than the expected {size} bytes");
+            throw StrataException.DataLoss(ErrorCodes.SizeMismatch, $"size mismatch: more than the expected {size} bytes");
         }
     }
 

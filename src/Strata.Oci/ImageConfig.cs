@@ -48,7 +48,16 @@ public sealed record ImageConfig
         {
             var c = JsonSerializer.Deserialize(raw.Span, OciJsonContext.Default.ImageConfig)
                 ?? throw StrataException.Invalid("CONFIG_INVALID", "image config is null");
-            return c with { Raw = raw };
+            // The source-generated reader leaves a member the JSON lacks at null, initializer or not
+            // (init-only members are set through one object initializer): restore the defaults so a
+            // config without rootfs (found by fuzz/, target oci) is an image with no layers, not a crash.
+            return c with
+            {
+                Raw = raw,
+                Architecture = c.Architecture ?? Platform.Host.Architecture,
+                Os = c.Os ?? "linux",
+                RootFs = c.RootFs is { DiffIds: not null } rootFs ? rootFs : new RootFs { Type = c.RootFs?.Type ?? "layers" },
+            };
         }
         catch (JsonException e)
         {

@@ -12,7 +12,6 @@ public sealed partial record Reference
 {
     public const string DefaultDomain = "docker.io";
     public const string DefaultTag = "latest";
-    private const string LegacyDomain = "index.docker.io";
     private const string OfficialPrefix = "library/";
     private const int NameMaxLength = 255;
 
@@ -168,7 +167,7 @@ public sealed partial record Reference
             }
         }
 
-        if (domain == LegacyDomain)
+        if (domain == DockerHub.LegacyDomain)
         {
             domain = DefaultDomain;
         }

@@ -52,6 +52,18 @@ public class ManifestTests
     }
 
     [Theory]
+    [InlineData("""{"schemaVersion":1}""")] // no rootfs, architecture or os at all (found by fuzz/, target oci)
+    [InlineData("""{"rootfs":{"type":"layers"}}""")] // rootfs without diff_ids
+    public void Config_missing_members_get_their_defaults(string json)
+    {
+        var c = ImageConfig.Parse(Encoding.UTF8.GetBytes(json));
+        Assert.Empty(c.RootFs.DiffIds);
+        Assert.Equal("layers", c.RootFs.Type);
+        Assert.Equal("linux", c.Os);
+        Assert.Equal(Platform.Host.Architecture, c.Architecture);
+    }
+
+    [Theory]
     [InlineData("not json")] // garbage
     [InlineData("""{"schemaVersion":1}""")] // schema 1 is not supported
     [InlineData("""{"schemaVersion":2,"config":{"mediaType":"x","size":1,"digest":"sha256:xyz"},"layers":[]}""")] // bad digest

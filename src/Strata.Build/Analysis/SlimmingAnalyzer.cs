@@ -1,12 +1,13 @@
-using System.Globalization;
+using Strata.Oci;
+using Strata.Storage.Images.Analysis;
 using Strata.Storage.Layers;
 
 namespace Strata.Build.Analysis;
 
 /// <summary>
 /// Finds what makes an image bigger than it needs to be, from its layer tars alone (like dive's "wasted
-/// space"): files an earlier layer added that a later layer deletes (whiteouts, opaque directories) or
-/// overwrites still ship in the earlier layer; and package manager caches left in a layer.
+/// space"): files an earlier layer added that a later layer deletes or overwrites still ship in the earlier
+/// layer (found by the shared <see cref="WasteWalker"/>); and package manager caches left in a layer.
 /// </summary>
 public static class SlimmingAnalyzer
 {
@@ -30,87 +31,33 @@ public static class SlimmingAnalyzer
     {
         ArgumentNullException.ThrowIfNull(layers);
 
-        // Path -> (layer that added it, size) for regular files currently visible.
-        var files = new Dictionary<string, (int Layer, long Size)>(StringComparer.Ordinal);
-        var advice = new List<SlimmingAdvice>();
-        for (var i = 0; i < layers.Count; i++)
+        var cache = new Dictionary<string, long>[layers.Count];
+        void FindCaches(int layer, LayerEntry e)
         {
-            var waste = new Dictionary<int, (long Bytes, List<string> Paths, bool Deleted)>();
-            var cache = new Dictionary<string, long>(StringComparer.Ordinal);
-            void Waste(string path, int earlier, long size, bool deleted)
+            if (e.Type != LayerEntryType.RegularFile)
             {
-                if (!waste.TryGetValue(earlier, out var w))
-                {
-                    w = (0, [], false);
-                }
-
-                w.Paths.Add(path);
-                waste[earlier] = (w.Bytes + size, w.Paths, w.Deleted || deleted);
+                return;
             }
 
-            void RemoveTree(string dir, bool keepSelf)
+            var path = e.Path.TrimEnd('/');
+            foreach (var (prefix, name, _) in Caches)
             {
-                var prefix = dir.Length == 0 ? string.Empty : dir + "/";
-                foreach (var p in files.Keys.Where(k => (prefix.Length == 0 || k.StartsWith(prefix, StringComparison.Ordinal)) || (!keepSelf && k == dir)).ToList())
+                if ((path + "/").StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length - 1)
                 {
-                    var (layer, size) = files[p];
-                    if (layer != i)
-                    {
-                        Waste(p, layer, size, deleted: true);
-                    }
-
-                    files.Remove(p);
+                    var found = cache[layer] ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                    found[name] = found.GetValueOrDefault(name) + e.Size;
                 }
             }
+        }
 
-            await using (var blob = await layers[i].Open(cancellationToken).ConfigureAwait(false))
+        var walk = await WasteWalker.WalkAsync([.. layers.Select(l => l.Open)], FindCaches, cancellationToken).ConfigureAwait(false);
+        var advice = new List<SlimmingAdvice>();
+        for (var i = Math.Max(firstReported, 0); i < layers.Count; i++)
+        {
+            foreach (var byEarlier in walk.Waste.Where(w => w.Layer == i).GroupBy(w => w.EarlierLayer).OrderBy(g => g.Key))
             {
-                await foreach (var e in LayerReader.EnumerateAsync(blob, cancellationToken).ConfigureAwait(false))
-                {
-                    var path = e.Path.TrimEnd('/');
-                    if (e.Whiteout == LayerWhiteout.Opaque)
-                    {
-                        RemoveTree(path, keepSelf: true);
-                        continue;
-                    }
-
-                    if (e.Whiteout != LayerWhiteout.None)
-                    {
-                        RemoveTree(path, keepSelf: false);
-                        continue;
-                    }
-
-                    if (files.TryGetValue(path, out var old) && old.Layer != i)
-                    {
-                        Waste(path, old.Layer, old.Size, deleted: false);
-                        files.Remove(path);
-                    }
-
-                    if (e.Type == LayerEntryType.RegularFile)
-                    {
-                        files[path] = (i, e.Size);
-                        foreach (var (prefix, name, _) in Caches)
-                        {
-                            if ((path + "/").StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length - 1)
-                            {
-                                cache[name] = cache.GetValueOrDefault(name) + e.Size;
-                            }
-                        }
-                    }
-                    else if (e.Type != LayerEntryType.Directory)
-                    {
-                        files.Remove(path);
-                    }
-                }
-            }
-
-            if (i < firstReported)
-            {
-                continue;
-            }
-
-            foreach (var (earlier, w) in waste.OrderBy(x => x.Key))
-            {
+                var earlier = byEarlier.Key;
+                var w = (Bytes: byEarlier.Sum(x => x.Bytes), Paths: byEarlier.Select(x => x.Path).ToList(), Deleted: byEarlier.Any(x => x.Deleted));
                 if (w.Bytes < threshold)
                 {
                     continue;
@@ -120,11 +67,11 @@ public static class SlimmingAnalyzer
                 var shown = string.Join(", ", w.Paths.Take(3).Select(p => "/" + p)) + (w.Paths.Count > 3 ? $" and {w.Paths.Count - 3} more" : string.Empty);
                 var message =
                     $"layer {i + 1} ({Describe(layers[i].CreatedBy)}) {verb} {shown} added by layer {earlier + 1} ({Describe(layers[earlier].CreatedBy)}): " +
-                    $"{FormatBytes(w.Bytes)} are still in the image. Do both in one RUN (e.g. `... && rm ...`) or use a multi-stage build and COPY --from only what you need.";
+                    $"{Units.FormatSize(w.Bytes)} are still in the image. Do both in one RUN (e.g. `... && rm ...`) or use a multi-stage build and COPY --from only what you need.";
                 advice.Add(new SlimmingAdvice(SlimmingKind.Wasted, i, layers[i].CreatedBy, earlier, layers[earlier].CreatedBy, w.Bytes, w.Paths, message));
             }
 
-            foreach (var (name, bytes) in cache)
+            foreach (var (name, bytes) in cache[i] ?? new Dictionary<string, long>())
             {
                 if (bytes < Math.Min(threshold, 64 * 1024))
                 {
@@ -132,27 +79,12 @@ public static class SlimmingAnalyzer
                 }
 
                 var fix = Caches.First(c => c.Name == name).Fix;
-                var message = $"layer {i + 1} ({Describe(layers[i].CreatedBy)}) leaves the {name} in the image ({FormatBytes(bytes)}): {fix}.";
+                var message = $"layer {i + 1} ({Describe(layers[i].CreatedBy)}) leaves the {name} in the image ({Units.FormatSize(bytes)}): {fix}.";
                 advice.Add(new SlimmingAdvice(SlimmingKind.PackageCache, i, layers[i].CreatedBy, null, null, bytes, [], message));
             }
         }
 
         return advice;
-    }
-
-    /// <summary>docker's units.HumanSize (decimal, 3 significant digits): <c>52.4MB</c>.</summary>
-    public static string FormatBytes(long bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
-        double v = bytes;
-        var u = 0;
-        while (v >= 1000 && u < units.Length - 1)
-        {
-            v /= 1000;
-            u++;
-        }
-
-        return v.ToString(v < 10 ? "0.##" : v < 100 ? "0.#" : "0", CultureInfo.InvariantCulture) + units[u];
     }
 
     private static string Describe(string? createdBy)

@@ -2,6 +2,8 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Strata.Build.Copying;
 using Strata.Oci;
+using Strata.Storage.Layers;
+using Strata.Storage.Streams;
 
 namespace Strata.Build.Context;
 
@@ -57,10 +59,8 @@ public sealed class BuildContext : IDisposable
         try
         {
             var buffered = new BufferedStream(tar, 1 << 16);
-            var magic = new byte[2];
-            var peek = new PeekStream(buffered);
-            var n = await peek.PeekAsync(magic, cancellationToken).ConfigureAwait(false);
-            Stream source = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(peek, CompressionMode.Decompress) : peek;
+            var (peek, magic) = await PrefixedStream.PeekAsync(buffered, 2, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+            Stream source = LayerStreams.Detect(magic.Span) == LayerCompression.Gzip ? new GZipStream(peek, CompressionMode.Decompress) : peek;
             await TarFile.ExtractToDirectoryAsync(source, dir, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException && e is not OperationCanceledException)

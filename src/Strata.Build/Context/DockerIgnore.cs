@@ -1,3 +1,5 @@
+using Strata.Oci;
+
 namespace Strata.Build.Context;
 
 /// <summary>
@@ -21,7 +23,24 @@ public sealed class DockerIgnore
     /// <summary>True when some pattern is an exception, so an excluded directory may still hold included files.</summary>
     public bool HasExceptions => _patterns.Any(p => p.Exclusion);
 
+    /// <summary>The code of a .dockerignore that cannot be parsed (a bad pattern, a lone <c>!</c>).</summary>
+    public const string InvalidCode = "DOCKERIGNORE_INVALID";
+
     public static DockerIgnore Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            return ParsePatterns(text);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException)
+        {
+            // A malformed class ("[z-a]", "[") or a lone "!": docker refuses the file too (found by fuzz/, target dockerignore).
+            throw StrataException.Invalid(InvalidCode, $".dockerignore: {e.Message}", e);
+        }
+    }
+
+    private static DockerIgnore ParsePatterns(string text)
     {
         var patterns = new List<IgnorePattern>();
         foreach (var rawLine in text.Split('\n'))

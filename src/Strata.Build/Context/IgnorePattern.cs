@@ -16,7 +16,9 @@ public sealed class IgnorePattern
     {
         Text = text;
         Exclusion = exclusion;
-        _regex = new Regex(Compile(text), RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        // Linear-time matching: "a/**/**/**/.../x" compiles to nested "(.*/)?" groups that a backtracking engine
+        // takes exponential time over (a hostile .dockerignore hung the build; found by fuzz/, target dockerignore).
+        _regex = new Regex(Compile(text), RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
     }
 
     /// <summary>The cleaned pattern (leading <c>/</c> and <c>./</c> removed).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using Strata.Oci;
 using Strata.Storage.Layers;
+using Strata.Storage.Streams;
 
 namespace Strata.Build.Copying;
 
@@ -177,6 +178,24 @@ public static class ArchiveExtractor
             }
         });
         _ = p.StandardError.ReadToEndAsync();
-        return new ProcessOutputStream(p);
+        return new OwnedStream(p.StandardOutput.BaseStream, () => Reap(p));
+    }
+
+    /// <summary>Disposing the tool's output reaps the tool (killing it when the reader stopped early).</summary>
+    private static void Reap(Process p)
+    {
+        if (!p.HasExited)
+        {
+            try
+            {
+                p.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        p.WaitForExit();
+        p.Dispose();
     }
 }

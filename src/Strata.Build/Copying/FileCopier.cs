@@ -36,7 +36,7 @@ public static class FileCopier
                         continue;
                     }
 
-                    RemoveIfExists(to);
+                    UnixFs.RemoveAll(to);
                     Directory.CreateDirectory(to);
                     Apply(to, st, owner, isDir: true);
                     dirs.Add((to, st));
@@ -100,7 +100,7 @@ public static class FileCopier
             file = Path.Combine(MkdirAll(rootfs, ParentOf(dest), owner), Path.GetFileName(dest.TrimEnd('/')));
         }
 
-        RemoveIfExists(file);
+        UnixFs.RemoveAll(file);
         await using (var f = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
             await content.CopyToAsync(f, cancellationToken).ConfigureAwait(false);
@@ -155,7 +155,7 @@ public static class FileCopier
     {
         if (st.IsSymlink)
         {
-            RemoveIfExists(to);
+            UnixFs.RemoveAll(to);
             File.CreateSymbolicLink(to, new FileInfo(from).LinkTarget ?? string.Empty);
             UnixFs.Lchown(to, owner.Uid, owner.Gid);
             UnixFs.SetMtime(to, st.MtimeSeconds, st.MtimeNanos);
@@ -168,7 +168,7 @@ public static class FileCopier
             return;
         }
 
-        RemoveIfExists(to);
+        UnixFs.RemoveAll(to);
         await using (var src = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
         await using (var dst = new FileStream(to, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
@@ -184,23 +184,5 @@ public static class FileCopier
         _ = isDir;
         UnixFs.Chmod(path, owner.Mode ?? st.Permissions);
         UnixFs.Lchown(path, owner.Uid, owner.Gid);
-    }
-
-    private static void RemoveIfExists(string path)
-    {
-        var st = UnixFs.TryLstat(path);
-        if (st is null)
-        {
-            return;
-        }
-
-        if (st.Value.IsDirectory)
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        else
-        {
-            File.Delete(path);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Strata.Build.Parsing;
+using Strata.Oci;
 
 namespace Strata.Build.Instructions;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Strata.Oci;
 
 namespace Strata.Build.Parsing;
 
@@ -629,7 +630,13 @@ public static partial class DockerfileParser
             return null;
         }
 
-        var fd = m.Groups[1].Value.Length == 0 ? 0 : int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var fd = 0;
+        if (m.Groups[1].Value.Length > 0 && !int.TryParse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out fd))
+        {
+            // BuildKit refuses it too (strconv.ParseUint fails); found by fuzz/, target dockerfile.
+            throw StrataException.Invalid(DockerfileErrors.ParseCode, $"heredoc \"{word}\": file descriptor {m.Groups[1].Value} is out of range");
+        }
+
         var chomp = m.Groups[2].Value == "-";
         var rest = m.Groups[3].Value;
         try

@@ -1,26 +1,10 @@
-using System.Globalization;
+using Strata.Oci;
 
 namespace Strata.Cli.Output;
 
-/// <summary>Sizes and times the way docker prints them (go-units HumanSize, HumanDuration).</summary>
+/// <summary>Times the way docker prints them (go-units HumanDuration); sizes are <see cref="Units.FormatSize"/>.</summary>
 public static class Humanize
 {
-    private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB", "PB"];
-
-    /// <summary>Decimal units with 3 significant digits (go-units %.3g): <c>4.26MB</c>, <c>1.2kB</c>, <c>123MB</c>, <c>0B</c>.</summary>
-    public static string Size(long bytes)
-    {
-        double v = bytes;
-        var i = 0;
-        while (v >= 1000 && i < Units.Length - 1)
-        {
-            v /= 1000;
-            i++;
-        }
-
-        return v.ToString("G3", CultureInfo.InvariantCulture) + Units[i];
-    }
-
     /// <summary><c>2 hours ago</c>, <c>About a minute ago</c>, ...</summary>
     public static string Ago(DateTimeOffset when, DateTimeOffset? now = null) => Duration((now ?? DateTimeOffset.UtcNow) - when) + " ago";
 

@@ -14,7 +14,7 @@ namespace Strata.Distribution.Credentials;
 public sealed class DockerConfigFile
 {
     /// <summary>The key docker uses for Docker Hub in <c>auths</c>.</summary>
-    public const string DockerHubKey = "https://index.docker.io/v1/";
+    public const string DockerHubKey = DockerHub.ConfigKey;
 
     private readonly JsonObject _root;
 
@@ -76,7 +76,7 @@ public sealed class DockerConfigFile
 
     /// <summary>The <c>auths</c> / <c>credHelpers</c> key docker uses for <paramref name="registry"/>.</summary>
     public static string KeyFor(string registry) =>
-        registry is Reference.DefaultDomain or "index.docker.io" or "registry-1.docker.io" ? DockerHubKey : registry;
+        DockerHub.IsAlias(registry) ? DockerHubKey : registry;
 
     /// <summary>The helper configured for <paramref name="registry"/>: its <c>credHelpers</c> entry, else <c>credsStore</c>.</summary>
     public string? HelperFor(string registry)
@@ -243,11 +243,8 @@ public sealed class DockerConfigFile
             host = host[..slash];
         }
 
-        return string.Equals(Normalize(host), Normalize(registry), StringComparison.OrdinalIgnoreCase);
+        return string.Equals(DockerHub.Normalize(host), DockerHub.Normalize(registry), StringComparison.OrdinalIgnoreCase);
     }
-
-    private static string Normalize(string host) =>
-        host is "index.docker.io" or "registry-1.docker.io" ? Reference.DefaultDomain : host;
 
     private JsonObject Auths()
     {

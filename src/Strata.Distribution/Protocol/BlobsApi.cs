@@ -68,7 +68,7 @@ public sealed class BlobsApi
                         var error = await RegistryErrors.FromResponseAsync(response, _c.Name, cancellationToken).ConfigureAwait(false);
                         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
                         {
-                            throw new RegistryException(ErrorKind.InvalidArgument, "RANGE_INVALID", $"blob {digest}: range from {offset} not satisfiable", response.StatusCode);
+                            throw new RegistryException(ErrorKind.InvalidArgument, DistributionErrors.RangeInvalid, $"blob {digest}: range from {offset} not satisfiable", response.StatusCode);
                         }
 
                         throw error;

@@ -38,7 +38,7 @@ public sealed class ManifestsApi
         var mediaType = ManifestKind.Detect(raw, response.Content.Headers.ContentType?.MediaType);
         if (mediaType == MediaTypes.DockerSchema1Signed || mediaType == "application/vnd.docker.distribution.manifest.v1+json")
         {
-            throw StrataException.Invalid("MANIFEST_UNSUPPORTED", $"{repository}:{reference} is a Docker image manifest v2 schema 1, which Strata does not pull (as docker since 20.10)");
+            throw StrataException.Invalid(DistributionErrors.ManifestUnsupported, $"{repository}:{reference} is a Docker image manifest v2 schema 1, which Strata does not pull (as docker since 20.10)");
         }
 
         return new ManifestResponse(raw, mediaType, digest);

@@ -89,16 +89,16 @@ public sealed class ImagePuller
         {
             var index = ImageIndex.Parse(top.Raw);
             var chosen = index.SelectManifest(wanted)
-                ?? throw StrataException.NotFound("PLATFORM_NOT_FOUND", $"no matching manifest for {wanted} in the manifest list entries");
+                ?? throw StrataException.NotFound(DistributionErrors.PlatformNotFound, $"no matching manifest for {wanted} in the manifest list entries");
             manifestResponse = await GetManifestAsync(client, reference, chosen.Digest.ToString(), cancellationToken).ConfigureAwait(false);
             if (manifestResponse.IsIndex)
             {
-                throw StrataException.Invalid("MANIFEST_INVALID", $"{reference.FamiliarString}: index entry {chosen.Digest} is itself an index");
+                throw StrataException.Invalid(DistributionErrors.ManifestInvalid, $"{reference.FamiliarString}: index entry {chosen.Digest} is itself an index");
             }
         }
         else if (!MediaTypes.IsManifest(top.MediaType))
         {
-            throw StrataException.Invalid("MANIFEST_UNSUPPORTED", $"{reference.FamiliarString} is a {top.MediaType}, not an image");
+            throw StrataException.Invalid(DistributionErrors.ManifestUnsupported, $"{reference.FamiliarString} is a {top.MediaType}, not an image");
         }
 
         var manifest = ImageManifest.Parse(manifestResponse.Raw);
@@ -106,7 +106,7 @@ public sealed class ImagePuller
         {
             if (!MediaTypes.IsLayer(l.MediaType) && l.MediaType != ImageWriter.DockerLayerUncompressed)
             {
-                throw StrataException.Invalid("LAYER_UNSUPPORTED", $"{reference.FamiliarString}: layer {l.Digest} has media type {l.MediaType}, which is not an image layer");
+                throw StrataException.Invalid(DistributionErrors.LayerUnsupported, $"{reference.FamiliarString}: layer {l.Digest} has media type {l.MediaType}, which is not an image layer");
             }
         }
 
@@ -120,12 +120,12 @@ public sealed class ImagePuller
         var config = await ReadConfigAsync(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
         if (platform is not null && !top.IsIndex && !platform.Matches(new Platform { Os = config.Os ?? "linux", Architecture = config.Architecture ?? string.Empty, Variant = config.Variant }))
         {
-            throw StrataException.NotFound("PLATFORM_NOT_FOUND", $"image with reference {reference.FamiliarString} was found but does not match the specified platform: wanted {platform}, actual: {config.Os}/{config.Architecture}");
+            throw StrataException.NotFound(DistributionErrors.PlatformNotFound, $"image with reference {reference.FamiliarString} was found but does not match the specified platform: wanted {platform}, actual: {config.Os}/{config.Architecture}");
         }
 
         if (config.RootFs.DiffIds.Count != manifest.Layers.Count)
         {
-            throw StrataException.Invalid("MANIFEST_INVALID", $"{reference.FamiliarString}: manifest has {manifest.Layers.Count} layers, config {config.RootFs.DiffIds.Count} diff IDs");
+            throw StrataException.Invalid(DistributionErrors.ManifestInvalid, $"{reference.FamiliarString}: manifest has {manifest.Layers.Count} layers, config {config.RootFs.DiffIds.Count} diff IDs");
         }
 
         await FetchLayersAsync(client, repo, manifest.Layers, upToDate ? null : progress, cancellationToken).ConfigureAwait(false);
@@ -215,45 +215,15 @@ public sealed class ImagePuller
             }
         }
 
-        using var gate = new SemaphoreSlim(Math.Max(1, _policy.MaxConcurrentDownloads));
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = missing.Select(async (l, i) =>
+        var parallel = Math.Max(1, _policy.MaxConcurrentDownloads);
+        foreach (var l in missing.Skip(parallel))
         {
-            if (i >= _policy.MaxConcurrentDownloads)
-            {
-                progress?.Report(new TransferEvent(TransferStatus.Waiting, l.Digest.Encoded[..12]));
-            }
-
-            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
-            try
-            {
-                await FetchBlobAsync(client, repo, l, progress, failed.Token).ConfigureAwait(false);
-            }
-            catch
-            {
-                await failed.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            progress?.Report(new TransferEvent(TransferStatus.Waiting, l.Digest.Encoded[..12]));
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // One layer failed and cancelled the others: report that failure, not the cancellations.
-            var real = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
-            if (real is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(real);
-            }
 
-            throw;
-        }
+        // The first failure cancels the other downloads and is the one reported.
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+            async (l, ct) => await FetchBlobAsync(client, repo, l, progress, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -303,7 +273,7 @@ public sealed class ImagePuller
         {
             body = await client.Blobs.OpenAsync(repo, blob.Digest, writer.Offset, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryException e) when (e.Code == "RANGE_INVALID" && writer.Offset > 0)
+        catch (RegistryException e) when (e.Code == DistributionErrors.RangeInvalid && writer.Offset > 0)
         {
             await writer.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
             body = await client.Blobs.OpenAsync(repo, blob.Digest, 0, cancellationToken).ConfigureAwait(false);
@@ -326,7 +296,7 @@ public sealed class ImagePuller
                     if (writer.Offset + n > blob.Size)
                     {
                         await writer.AbortAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw StrataException.DataLoss("SIZE_MISMATCH", $"blob {blob.Digest}: registry sent more than the {blob.Size} bytes the manifest says");
+                        throw StrataException.DataLoss(ErrorCodes.SizeMismatch, $"blob {blob.Digest}: registry sent more than the {blob.Size} bytes the manifest says");
                     }
 
                     await writer.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
@@ -363,7 +333,7 @@ public sealed class ImagePuller
             {
                 return await _content.OpenWriterAsync(ingestRef, cancellationToken).ConfigureAwait(false);
             }
-            catch (StrataException e) when (e.Code == "INGEST_LOCKED")
+            catch (StrataException e) when (e.Code == ContentErrors.IngestLocked)
             {
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }

@@ -69,45 +69,16 @@ public sealed class ImagePusher
             progress?.Report(new TransferEvent(TransferStatus.Preparing, l.Digest.Encoded[..12]));
         }
 
-        using var gate = new SemaphoreSlim(Math.Max(1, _policy.MaxConcurrentUploads));
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parallel = Math.Max(1, _policy.MaxConcurrentUploads);
         var blobs = layers.Select(l => (Descriptor: l, Show: true)).Append((Descriptor: manifest.Config, Show: false)).ToList();
-        var tasks = blobs.Select(async (b, i) =>
+        foreach (var b in blobs.Skip(parallel).Where(b => b.Show))
         {
-            if (b.Show && i >= _policy.MaxConcurrentUploads)
-            {
-                progress?.Report(new TransferEvent(TransferStatus.Waiting, b.Descriptor.Digest.Encoded[..12]));
-            }
-
-            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
-            try
-            {
-                await PushBlobAsync(client, reference.Domain, repo, b.Descriptor, b.Show ? progress : null, failed.Token).ConfigureAwait(false);
-            }
-            catch
-            {
-                await failed.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            progress?.Report(new TransferEvent(TransferStatus.Waiting, b.Descriptor.Digest.Encoded[..12]));
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            var real = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
-            if (real is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(real);
-            }
 
-            throw;
-        }
+        // The first failure cancels the other uploads and is the one reported.
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+            async (b, ct) => await PushBlobAsync(client, reference.Domain, repo, b.Descriptor, b.Show ? progress : null, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var digest = await client.Manifests.PutAsync(repo, reference.Tag!, mediaType, raw, cancellationToken).ConfigureAwait(false);
         if (_sources is not null)
@@ -127,7 +98,7 @@ public sealed class ImagePusher
             ?? throw StrataException.NotFound("BLOB_UNKNOWN", $"blob {blob.Digest} is not in the local store; pull or load the image again");
         if (info.Size != blob.Size)
         {
-            throw StrataException.DataLoss("SIZE_MISMATCH", $"local blob {blob.Digest} is {info.Size} bytes, the manifest says {blob.Size}");
+            throw StrataException.DataLoss(ErrorCodes.SizeMismatch, $"local blob {blob.Digest} is {info.Size} bytes, the manifest says {blob.Size}");
         }
 
         if (await client.Blobs.HeadAsync(repo, blob.Digest, cancellationToken).ConfigureAwait(false) is not null)

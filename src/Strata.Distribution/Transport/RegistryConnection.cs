@@ -88,13 +88,13 @@ public sealed class RegistryConnection : IDisposable
             var authority = request.RequestUri?.Authority ?? Name;
             throw new StrataException(
                 ErrorKind.FailedPrecondition,
-                "TLS_UNTRUSTED",
+                DistributionErrors.TlsUntrusted,
                 $"{request.Method} {request.RequestUri}: tls: failed to verify certificate of {authority} ({e.InnerException.Message}); put its CA in certs.d/{authority}/ca.crt or list it in insecure-registries",
                 e);
         }
         catch (HttpRequestException e)
         {
-            throw StrataException.Unavailable("REGISTRY_UNREACHABLE", $"{request.Method} {request.RequestUri}: {e.Message}", e);
+            throw StrataException.Unavailable(DistributionErrors.RegistryUnreachable, $"{request.Method} {request.RequestUri}: {e.Message}", e);
         }
     }
 

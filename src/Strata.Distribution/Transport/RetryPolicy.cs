@@ -28,7 +28,7 @@ public sealed record RetryPolicy
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => false,
         RegistryException r => r.IsTransient,
-        StrataException s => s.Kind == ErrorKind.Unavailable && s.Code != "TLS_UNTRUSTED",
+        StrataException s => s.Kind == ErrorKind.Unavailable && s.Code != DistributionErrors.TlsUntrusted,
         HttpRequestException h when h.InnerException is AuthenticationException => false,
         HttpRequestException => true,
         IOException => true,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Oci;
 using Strata.Registry.Auth;
@@ -59,7 +58,7 @@ public sealed partial class DistributionApi
         response.Headers.AcceptRanges = "bytes";
         long offset = 0, count = size.Value;
         var range = context.Request.Headers.Range.ToString();
-        if (range.Length > 0 && TryParseRange(range, size.Value, out var from, out var to))
+        if (range.Length > 0 && ByteRanges.TryParseRange(range, size.Value, out var from, out var to))
         {
             offset = from;
             count = to - from + 1;
@@ -93,53 +92,5 @@ public sealed partial class DistributionApi
         await using var stream = await _blobs.OpenReadAsync(digest, offset, count, ct).ConfigureAwait(false);
         await context.Response.StartAsync(ct).ConfigureAwait(false);
         await stream.CopyToAsync(context.Response.Body, 1 << 16, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Parses a single <c>bytes=a-b</c>, <c>bytes=a-</c> or <c>bytes=-n</c> range within <paramref name="size"/>.</summary>
-    internal static bool TryParseRange(string header, long size, out long from, out long to)
-    {
-        from = 0;
-        to = size - 1;
-        if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) || header.Contains(',', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var spec = header[6..].Trim();
-        var dash = spec.IndexOf('-', StringComparison.Ordinal);
-        if (dash < 0)
-        {
-            return false;
-        }
-
-        var a = spec[..dash];
-        var b = spec[(dash + 1)..];
-        if (a.Length == 0)
-        {
-            if (!long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var suffix) || suffix == 0)
-            {
-                return false;
-            }
-
-            from = Math.Max(0, size - suffix);
-            return size > 0;
-        }
-
-        if (!long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out from) || from >= size)
-        {
-            return false;
-        }
-
-        if (b.Length > 0)
-        {
-            if (!long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out to) || to < from)
-            {
-                return false;
-            }
-
-            to = Math.Min(to, size - 1);
-        }
-
-        return true;
     }
 }

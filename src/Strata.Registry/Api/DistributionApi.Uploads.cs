@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Oci;
 using Strata.Registry.Auth;
@@ -119,18 +118,8 @@ public sealed partial class DistributionApi
             return;
         }
 
-        var spec = header.StartsWith("bytes ", StringComparison.OrdinalIgnoreCase) ? header[6..] : header;
-        var slash = spec.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            spec = spec[..slash];
-        }
-
-        var dash = spec.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0
-            || !long.TryParse(spec[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            || !long.TryParse(spec[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var end)
-            || start != offset || end < start
+        if (!ByteRanges.TryParseContentRange(header, out var start, out var end)
+            || start != offset
             || (context.Request.ContentLength is { } length && length != end - start + 1))
         {
             context.Response.Headers.Range = offset == 0 ? "0-0" : $"0-{offset - 1}";

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -92,7 +93,7 @@ public sealed class TokenService : IDisposable
         });
         var signingInput = header + "." + payload;
         var signature = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return signingInput + "." + Base64Url(signature);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
     /// <summary>Validates signature, issuer, audience and lifetime; returns the subject and access, or null.</summary>
@@ -106,13 +107,13 @@ public sealed class TokenService : IDisposable
 
         try
         {
-            var signature = FromBase64Url(parts[2]);
+            var signature = Base64Url.DecodeFromChars(parts[2]);
             if (!_key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             {
                 return null;
             }
 
-            using var doc = JsonDocument.Parse(FromBase64Url(parts[1]));
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
             var p = doc.RootElement;
             var now = Time.GetUtcNow().ToUnixTimeSeconds();
             if (p.GetProperty("iss").GetString() != Issuer || p.GetProperty("aud").GetString() != Service
@@ -147,16 +148,6 @@ public sealed class TokenService : IDisposable
             w.WriteEndObject();
         }
 
-        return Base64Url(buffer.WrittenSpan);
-    }
-
-    private static string Base64Url(ReadOnlySpan<byte> data) =>
-        Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string s)
-    {
-        var b = s.Replace('-', '+').Replace('_', '/');
-        b += (b.Length % 4) switch { 2 => "==", 3 => "=", _ => string.Empty };
-        return Convert.FromBase64String(b);
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 }

@@ -133,7 +133,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Registry");
         var server = new RegistryServer(app, options, store, content, auth, metrics);
         var api = new DistributionApi(store, content, auth, options.Upstream, log, options.Redirect);
-        var accessLog = options.AccessLog ? new AccessLog(Console.OpenStandardOutput()) : null;
+        var accessLog = options.AccessLog is { } accessLogOutput ? new AccessLog(accessLogOutput) : null;
         server._accessLog = accessLog;
         app.Use(async (ctx, next) =>
         {

@@ -50,8 +50,8 @@ public sealed record RegistryServerOptions
     /// <summary>A pull-through cache of this registry when set.</summary>
     public IUpstreamRegistry? Upstream { get; init; }
 
-    /// <summary>Write one JSON access-log line per request to standard output.</summary>
-    public bool AccessLog { get; init; } = true;
+    /// <summary>Where one JSON access-log line per request goes (the CLI passes its standard output); null: no access log.</summary>
+    public Stream? AccessLog { get; init; }
 
     /// <summary>Serve the web UI under /ui/.</summary>
     public bool Ui { get; init; } = true;

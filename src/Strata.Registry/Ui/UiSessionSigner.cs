@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -27,7 +28,7 @@ public sealed class UiSessionSigner
         var expiry = _time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds();
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var payload = $"{user.Name}|{(user.IsAdmin ? 1 : 0)}|{expiry}|{nonce}";
-        var body = Base64Url(Encoding.UTF8.GetBytes(payload));
+        var body = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload));
         return body + "." + Mac("session", body);
     }
 
@@ -53,7 +54,7 @@ public sealed class UiSessionSigner
         string payload;
         try
         {
-            payload = Encoding.UTF8.GetString(FromBase64Url(body));
+            payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(body));
         }
         catch (FormatException)
         {
@@ -76,17 +77,8 @@ public sealed class UiSessionSigner
         !string.IsNullOrEmpty(token) && FixedEquals(token, CsrfToken(sessionCookie ?? string.Empty));
 
     private string Mac(string purpose, string value) =>
-        Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose + ":" + value)));
+        Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose + ":" + value)));
 
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
-
-    private static string Base64Url(byte[] data) =>
-        Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string s)
-    {
-        var t = s.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(t.PadRight(t.Length + ((4 - (t.Length % 4)) % 4), '='));
-    }
 }

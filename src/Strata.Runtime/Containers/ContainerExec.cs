@@ -14,6 +14,37 @@ public sealed class ContainerExec
     public ContainerExec(ContainerManager containers) => _containers = containers;
 
     /// <summary>
+    /// <c>exec</c>: runs the command in the container on this process's own terminal or pipes (the runtime
+    /// inherits them) and returns its exit code; with <see cref="ExecOptions.Detach"/> starts it in the background and returns 0.
+    /// </summary>
+    public async Task<int> RunAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var psi = await ExecStartInfoAsync(nameOrId, options, cancellationToken).ConfigureAwait(false);
+        if (options.Detach)
+        {
+            psi.RedirectStandardInput = true;
+            psi.RedirectStandardOutput = true;
+            psi.RedirectStandardError = true;
+        }
+
+        using var p = Process.Start(psi) ?? throw StrataException.Unavailable("RUNTIME_START", "cannot start the OCI runtime");
+        if (psi.RedirectStandardInput)
+        {
+            p.StandardInput.Close();
+        }
+
+        if (options.Detach)
+        {
+            return 0;
+        }
+
+        // The command runs to its end even when this caller is interrupted: its exit code is the result.
+        await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        return p.ExitCode;
+    }
+
+    /// <summary>
     /// <c>exec</c>: checks the container runs and the program exists in it (docker's 126/127 otherwise), then
     /// returns the runtime's <c>exec</c> for the caller to run in the foreground on its own terminal/pipes.
     /// </summary>

@@ -16,15 +16,22 @@ public sealed partial class ContainerManager
     public async Task<ContainerRecord> CreateAsync(ContainerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Timing.Mark("create: begin");
-        var image = await _images.ResolveAsync(options.Image, cancellationToken).ConfigureAwait(false);
+        return await CreateAsync(options, await _images.ResolveAsync(options.Image, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>create</c> from an image the caller has resolved (or pulled) already.</summary>
+    public async Task<ContainerRecord> CreateAsync(ContainerOptions options, ImageRecord image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(image);
+        Events.Step("create: begin");
         var (_, config) = await _images.ReadAsync(image, cancellationToken).ConfigureAwait(false);
         var chain = await _images.UnpackAsync(image, cancellationToken).ConfigureAwait(false);
         var runtime = DefaultRuntime();
         var spec = BuildSpec(options, image.Id.ToString(), chain, config.Config ?? new ContainerConfig(),
             _runtime is { } asked && asked.Contains('/', StringComparison.Ordinal) ? runtime.Path : runtime.Name);
 
-        Timing.Mark("create: image unpacked");
+        Events.Step("create: image unpacked");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = options.Name;
         if (name is not null)
@@ -50,12 +57,12 @@ public sealed partial class ContainerManager
             Created = DateTimeOffset.UtcNow,
             Spec = spec with { Hostname = string.IsNullOrEmpty(spec.Hostname) ? id[..12] : spec.Hostname },
         };
-        Timing.Mark("create: spec");
+        Events.Step("create: spec");
         await Store.AddAsync(record, cancellationToken).ConfigureAwait(false);
         try
         {
             await _snapshots.PrepareAsync(record.SnapshotKey, chain, new Dictionary<string, string> { ["strata.container"] = id }, cancellationToken).ConfigureAwait(false);
-            Timing.Mark("create: snapshot prepared");
+            Events.Step("create: snapshot prepared");
             CreateInitLayer(record);
             foreach (var m in record.Spec.Mounts.Where(m => m.Type == "volume"))
             {

@@ -32,7 +32,7 @@ public sealed partial class ContainerManager
             await WaitStoppedAsync(c.Id, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         }
 
-        Timing.Mark("rm: begin");
+        Events.Step("rm: begin");
         await Store.UpdateStateAsync(c.Id, s => s with { Status = ContainerStatus.Removing }, cancellationToken).ConfigureAwait(false);
         await RuntimeFor(c.Spec).DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         UnmountRootfs(c.Id);
@@ -42,7 +42,7 @@ public sealed partial class ContainerManager
             await _snapshots.RemoveAsync(c.SnapshotKey, cancellationToken).ConfigureAwait(false);
         }
 
-        Timing.Mark("rm: snapshot removed");
+        Events.Step("rm: snapshot removed");
         var dir = ContainerDir(c.Id);
         if (Directory.Exists(dir))
         {
@@ -56,7 +56,7 @@ public sealed partial class ContainerManager
             Directory.Delete(trash, recursive: true);
         }
 
-        Timing.Mark("rm: dir removed");
+        Events.Step("rm: dir removed");
         await Store.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
         if (removeVolumes)
         {

@@ -182,7 +182,7 @@ public sealed partial class ContainerManager
         File.Delete(pidFile);
         File.Delete(runtimeLog);
         await runtime.DeleteAsync(c.Id, cancellationToken).ConfigureAwait(false);
-        Timing.Mark("start: runtime state clean");
+        Events.Step("start: runtime state clean");
         var network = await AttachNetworkAsync(c, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -214,7 +214,7 @@ public sealed partial class ContainerManager
         }
         catch (StrataException e)
         {
-            await Console.Error.WriteLineAsync($"notice: container {c.ShortId} gets loopback only: {e.Message}").ConfigureAwait(false);
+            Events.Notice($"container {c.ShortId} gets loopback only: {e.Message}");
             return null;
         }
     }
@@ -245,7 +245,7 @@ public sealed partial class ContainerManager
             return new RunResult(125, e.Message);
         }
 
-        Timing.Mark("start: bundle written");
+        Events.Step("start: bundle written");
         var psi = runtime.RunStartInfo(c.Id, dir, pidFile, runtimeLog);
         var terminal = mode == AttachMode.Terminal;
         psi.RedirectStandardInput = !terminal;
@@ -256,11 +256,11 @@ public sealed partial class ContainerManager
         var pumps = new List<Task>();
         if (!terminal)
         {
-            pumps.Add(PumpAsync(p.StandardOutput.BaseStream, "stdout", log!, mode == AttachMode.Pipes ? Console.OpenStandardOutput() : null));
-            pumps.Add(PumpAsync(p.StandardError.BaseStream, "stderr", log!, mode == AttachMode.Pipes ? Console.OpenStandardError() : null));
+            pumps.Add(PumpAsync(p.StandardOutput.BaseStream, "stdout", log!, mode == AttachMode.Pipes ? Stdio.OpenStdout() : null));
+            pumps.Add(PumpAsync(p.StandardError.BaseStream, "stderr", log!, mode == AttachMode.Pipes ? Stdio.OpenStderr() : null));
             if (mode == AttachMode.Pipes && c.Spec.OpenStdin)
             {
-                _ = CopyStdinAsync(p.StandardInput.BaseStream);
+                _ = CopyStdinAsync(Stdio, p.StandardInput.BaseStream);
             }
             else if (!c.Spec.OpenStdin)
             {
@@ -277,11 +277,11 @@ public sealed partial class ContainerManager
             forwarder?.Start(pid);
         }
 
-        Timing.Mark("start: container running");
+        Events.Step("start: container running");
         await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         await Task.WhenAll(pumps).ConfigureAwait(false);
         log?.Flush();
-        Timing.Mark("start: runtime exited");
+        Events.Step("start: runtime exited");
         var exit = p.ExitCode;
         string? startError = null;
         if (pid == 0)
@@ -334,11 +334,11 @@ public sealed partial class ContainerManager
         }
     }
 
-    private static async Task CopyStdinAsync(Stream to)
+    private static async Task CopyStdinAsync(ContainerStdio stdio, Stream to)
     {
         try
         {
-            await using var stdin = Console.OpenStandardInput();
+            await using var stdin = stdio.OpenStdin();
             await stdin.CopyToAsync(to).ConfigureAwait(false);
         }
         catch (IOException)

@@ -50,6 +50,12 @@ public sealed partial class ContainerManager
     /// <summary>The strata binary and global arguments the monitor is started with (set by the CLI).</summary>
     public IReadOnlyList<string> MonitorCommand { get; set; } = [];
 
+    /// <summary>Notices and timing steps of create/start/remove (the engine passes the front end's).</summary>
+    public IEngineEvents Events { get; set; } = SilentEngineEvents.Instance;
+
+    /// <summary>The streams an attached run without a terminal uses (set by the front end that attaches).</summary>
+    public ContainerStdio Stdio { get; set; } = ContainerStdio.None;
+
     public string ContainerDir(string id) => Path.Combine(_root, "containers", id);
 
     public string RootfsDir(string id) => Path.Combine(ContainerDir(id), "rootfs");

@@ -1,6 +1,6 @@
 namespace Strata.Runtime.Containers;
 
-/// <summary><c>exec [-i] [-t] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...</c>.</summary>
+/// <summary><c>exec [-d] [-i] [-t] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...</c>.</summary>
 public sealed record ExecOptions
 {
     public required IReadOnlyList<string> Command { get; init; }
@@ -14,4 +14,7 @@ public sealed record ExecOptions
     public string? WorkingDir { get; init; }
 
     public string? User { get; init; }
+
+    /// <summary><c>-d</c>: start the command in the background and return at once.</summary>
+    public bool Detach { get; init; }
 }

@@ -69,7 +69,7 @@ public static class MountParser
                     readOnly = value is null || value is "1" or "true";
                     break;
                 case "tmpfs-size":
-                    size = ResourceParser.ParseBytes(value ?? throw Bad(text, "tmpfs-size needs a value"), "tmpfs-size");
+                    size = Units.ParseSize(value ?? throw Bad(text, "tmpfs-size needs a value"), "tmpfs-size");
                     break;
                 case "bind-propagation" or "volume-nocopy" or "tmpfs-mode" or "consistency":
                     break;
@@ -109,7 +109,7 @@ public static class MountParser
             {
                 if (opt.StartsWith("size=", StringComparison.Ordinal))
                 {
-                    size = ResourceParser.ParseBytes(opt[5..], "tmpfs size");
+                    size = Units.ParseSize(opt[5..], "tmpfs size");
                 }
             }
         }

@@ -80,7 +80,7 @@ public sealed class LocalContentStore : IContentStore
         }
         catch (IOException e)
         {
-            throw StrataException.Unavailable("INGEST_LOCKED", $"ingest {ingestRef} is being written by another writer", e);
+            throw StrataException.Unavailable(ContentErrors.IngestLocked, $"ingest {ingestRef} is being written by another writer", e);
         }
 
         var writer = new LocalContentWriter(this, ingestRef, dir, data);

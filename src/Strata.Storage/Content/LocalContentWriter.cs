@@ -85,7 +85,7 @@ internal sealed class LocalContentWriter : IContentWriter
         if (expectedSize is { } size && size != Offset)
         {
             await FailAsync(cancellationToken).ConfigureAwait(false);
-            throw StrataException.DataLoss("SIZE_MISMATCH", $"size mismatch: expected {size} bytes, wrote {Offset}");
+            throw StrataException.DataLoss(ErrorCodes.SizeMismatch, $"size mismatch: expected {size} bytes, wrote {Offset}");
         }
 
         Digest actual;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Strata.Oci;
 using Strata.Storage.Layers;
+using Strata.Storage.Streams;
 
 namespace Strata.Storage.Images;
 
@@ -11,36 +12,19 @@ public static class Compression
     public static async Task<(LayerCompression Kind, Stream Stream)> SniffAsync(Stream input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var head = new byte[6];
-        var n = 0;
-        while (n < head.Length)
+        var (prefixed, peeked) = await PrefixedStream.PeekAsync(input, 6, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+        var head = peeked.Span;
+        if (LayerStreams.Detect(head) is not LayerCompression.None and var kind)
         {
-            var r = await input.ReadAsync(head.AsMemory(n), cancellationToken).ConfigureAwait(false);
-            if (r == 0)
-            {
-                break;
-            }
-
-            n += r;
+            return (kind, prefixed);
         }
 
-        var prefixed = new PrefixedStream(head.AsMemory(0, n), input);
-        if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
-        {
-            return (LayerCompression.Gzip, prefixed);
-        }
-
-        if (n >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
-        {
-            return (LayerCompression.Zstd, prefixed);
-        }
-
-        if (n >= 6 && head[0] == 0xfd && head.AsSpan(1, 5).SequenceEqual("7zXZ\0"u8))
+        if (head.StartsWith("\xfd7zXZ\0"u8))
         {
             throw StrataException.Invalid("COMPRESSION_UNSUPPORTED", "xz-compressed input is not supported; decompress it first");
         }
 
-        if (n >= 3 && head[0] == (byte)'B' && head[1] == (byte)'Z' && head[2] == (byte)'h')
+        if (head.StartsWith("BZh"u8))
         {
             throw StrataException.Invalid("COMPRESSION_UNSUPPORTED", "bzip2-compressed input is not supported; decompress it first");
         }

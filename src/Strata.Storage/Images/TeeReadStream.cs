@@ -1,7 +1,9 @@
+using Strata.Storage.Streams;
+
 namespace Strata.Storage.Images;
 
 /// <summary>A read-only stream that copies every byte it reads to a sink: validate and store in one pass.</summary>
-internal sealed class TeeReadStream : Stream
+internal sealed class TeeReadStream : ReadOnlyStream
 {
     private readonly Stream _source;
     private readonly Stream _sink;
@@ -12,28 +14,10 @@ internal sealed class TeeReadStream : Stream
         _sink = sink;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    public override int Read(Span<byte> buffer)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var n = _source.Read(buffer, offset, count);
-        _sink.Write(buffer, offset, n);
+        var n = _source.Read(buffer);
+        _sink.Write(buffer[..n]);
         return n;
     }
 
@@ -43,13 +27,4 @@ internal sealed class TeeReadStream : Stream
         await _sink.WriteAsync(buffer[..n], cancellationToken).ConfigureAwait(false);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -126,6 +126,11 @@ internal sealed class ApplySession
                 break;
 
             case LayerEntryType.Symlink:
+                if (entry.LinkName.Length == 0)
+                {
+                    throw LayerErrors.Malformed($"symlink \"{entry.Name}\" has an empty target"); // symlink(2) refuses one too
+                }
+
                 // Any target is harmless as a link, even one climbing above the root (docker accepts both): it is
                 // resolved inside the root when used, and writes through it are resolved by ResolveDirectory.
                 if (Encoding.UTF8.GetByteCount(entry.LinkName) >= PathMax)

@@ -46,7 +46,7 @@ public sealed class LayerApplier : ILayerApplier
                         }
                         catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
                         {
-                            throw StrataException.DataLoss("LAYER_CORRUPT", $"layer blob is corrupt: {e.Message}");
+                            throw LayerErrors.Corrupted(e);
                         }
                         var digest = compressed.Digest;
                         var diffId = uncompressed.Digest;

@@ -12,10 +12,15 @@ public static class LayerErrors
     public const string InvalidLink = "LAYER_INVALID_LINK";
     public const string DigestMismatch = "LAYER_DIGEST_MISMATCH";
     public const string DiffIdMismatch = "LAYER_DIFFID_MISMATCH";
+    public const string Corrupt = "LAYER_CORRUPT";
     public const string PathTooLong = "LAYER_PATH_TOO_LONG";
 
     public static StrataException Unsafe(string entry, string why) =>
         StrataException.Invalid(UnsafePath, $"refusing layer entry \"{entry}\": {why}");
+
+    /// <summary>The compressed stream itself is broken (bad gzip or zstd data): what the decompressor said.</summary>
+    public static StrataException Corrupted(Exception decompressor) =>
+        StrataException.DataLoss(Corrupt, $"layer blob is corrupt: {decompressor.Message}");
 
     /// <summary>A name the kernel's path calls cannot take; the entry name is shortened in the message.</summary>
     public static StrataException TooLong(string entry, string why) =>

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ZstdSharp;
+using Strata.Storage.Streams;
 
 namespace Strata.Storage.Layers;
 
@@ -9,21 +10,8 @@ public static class LayerStreams
     /// <summary>Sniffs gzip (1f 8b) or zstd (28 b5 2f fd) magic; anything else is a plain tar.</summary>
     public static async Task<(LayerCompression Compression, Stream Tar)> OpenDecompressedAsync(Stream blob, bool leaveOpen, CancellationToken cancellationToken)
     {
-        var magic = new byte[4];
-        var got = 0;
-        while (got < magic.Length)
-        {
-            var n = await blob.ReadAsync(magic.AsMemory(got), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
-
-            got += n;
-        }
-
-        var prefixed = new PrefixedStream(magic[..got], blob, leaveOpen);
-        var compression = Detect(magic.AsSpan(0, got));
+        var (prefixed, magic) = await PrefixedStream.PeekAsync(blob, 4, leaveOpen, cancellationToken).ConfigureAwait(false);
+        var compression = Detect(magic.Span);
         Stream tar = compression switch
         {
             LayerCompression.Gzip => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),

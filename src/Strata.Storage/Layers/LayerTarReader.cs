@@ -111,7 +111,7 @@ public sealed class LayerTarReader
         }
 
         var want = (int)Math.Min(buffer.Length, _remaining);
-        var n = await _stream.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
+        var n = await ReadStreamAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
         if (n == 0)
         {
             throw LayerErrors.Malformed("unexpected end of data inside an entry");
@@ -589,12 +589,25 @@ public sealed class LayerTarReader
 
     private static long Pad(long size) => (Block - (size % Block)) % Block;
 
+    /// <summary>Every read of the (decompressed) stream: a decompressor's complaint is a corrupt layer, not an internal error.</summary>
+    private async ValueTask<int> ReadStreamAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
+        {
+            throw LayerErrors.Corrupted(e);
+        }
+    }
+
     private async Task<bool> ReadBlockAsync(bool allowEof, CancellationToken cancellationToken)
     {
         var read = 0;
         while (read < Block)
         {
-            var n = await _stream.ReadAsync(_block.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            var n = await ReadStreamAsync(_block.AsMemory(read), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
                 if (read == 0 && allowEof)
@@ -648,7 +661,7 @@ public sealed class LayerTarReader
         {
             while (count > 0)
             {
-                var n = await _stream.ReadAsync(buf.AsMemory(0, (int)Math.Min(buf.Length, count)), cancellationToken).ConfigureAwait(false);
+                var n = await ReadStreamAsync(buf.AsMemory(0, (int)Math.Min(buf.Length, count)), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     throw LayerErrors.Malformed("unexpected end of archive");

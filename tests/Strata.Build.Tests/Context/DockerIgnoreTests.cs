@@ -1,4 +1,5 @@
 using Strata.Build.Context;
+using Strata.Oci;
 
 namespace Strata.Build.Tests.Context;
 
@@ -41,9 +42,26 @@ public class DockerIgnoreTests
     }
 
     [Fact]
-    public void Lone_bang_is_an_error()
+    public void Many_double_stars_match_in_linear_time()
     {
-        Assert.Throws<FormatException>(() => DockerIgnore.Parse("!"));
+        // Found by fuzz/ (target dockerignore): nested (.*/)? groups backtracked for minutes on a deep path.
+        var ignore = DockerIgnore.Parse("src/" + string.Concat(Enumerable.Repeat("**/", 40)) + "x.cs");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(ignore.IsExcluded("src/" + string.Concat(Enumerable.Repeat("d/", 60)) + "y.cs"));
+        Assert.True(ignore.IsExcluded("src/a/b/x.cs"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("!")] // a lone exception mark
+    [InlineData("src/[")] // unclosed class (found by fuzz/, target dockerignore)
+    [InlineData("a[r-c].txt")] // reversed range: was an internal RegexParseException (fuzz/)
+    [InlineData("x\\")] // trailing escape
+    public void Malformed_file_is_a_clear_error(string text)
+    {
+        var e = Assert.Throws<StrataException>(() => DockerIgnore.Parse(text));
+        Assert.Equal(DockerIgnore.InvalidCode, e.Code);
+        Assert.StartsWith(".dockerignore: ", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -169,4 +169,13 @@ public class DockerfileParserTests
         Assert.Equal("echo hi", o.Next.Args[0]);
         Assert.Throws<StrataException>(() => DockerfileParser.Parse("HEALTHCHECK BOGUS x"));
     }
+
+    [Fact]
+    public void Heredoc_with_an_out_of_range_descriptor_is_a_parse_error()
+    {
+        // Found by fuzz/ (target dockerfile): int.Parse overflowed into an internal OverflowException.
+        var e = Assert.Throws<StrataException>(() => DockerfileParser.Parse("FROM x\nRUN 99999999999<<EOF cat\nhi\nEOF\n"));
+        Assert.Equal(DockerfileErrors.ParseCode, e.Code);
+        Assert.Contains("out of range", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class RegistryTestHost : IAsyncDisposable
     public static async Task<RegistryTestHost> StartAsync(Func<RegistryServerOptions, RegistryServerOptions>? configure = null, string? root = null)
     {
         root ??= Directory.CreateTempSubdirectory("strata-registry-test-").FullName;
-        var options = new RegistryServerOptions { Root = root, Address = "127.0.0.1:0", InsecureHttp = true, AccessLog = false };
+        var options = new RegistryServerOptions { Root = root, Address = "127.0.0.1:0", InsecureHttp = true };
         options = configure?.Invoke(options) ?? options;
         var server = await RegistryServer.StartAsync(options);
         return new RegistryTestHost(server, root, NewClient(server));

@@ -27,9 +27,9 @@ public sealed class WastedBytesAnalyzerTests
         // a: 100 (lower) + 10 (middle) hidden by upper's 3; b: 50 whited out; dir/c: 30 under an opaque dir.
         Assert.Equal(100 + 50 + 30 + 7 + 10 + 3, report.TotalBytes);
         Assert.Equal(100 + 10 + 50 + 30, report.WastedBytes);
-        Assert.Equal(new WastedFile("a", 110, 2), report.Files[0]);
-        Assert.Contains(new WastedFile("b", 50, 1), report.Files);
-        Assert.Contains(new WastedFile("dir/c", 30, 1), report.Files);
+        Assert.Equal(new UiWastedFile("a", 110, 2), report.Files[0]);
+        Assert.Contains(new UiWastedFile("b", 50, 1), report.Files);
+        Assert.Contains(new UiWastedFile("dir/c", 30, 1), report.Files);
         Assert.DoesNotContain(report.Files, f => f.Path == "keep");
 
         var again = await analyzer.AnalyzeAsync(manifest, layers, Open, CancellationToken.None);

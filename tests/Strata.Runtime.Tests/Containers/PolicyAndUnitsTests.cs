@@ -26,14 +26,14 @@ public sealed class PolicyAndUnitsTests
     [InlineData("1g", 1L << 30)]
     [InlineData("100k", 100L << 10)]
     [InlineData("2MB", 2L << 20)]
-    public void Sizes_parse_as_docker(string text, long bytes) => Assert.Equal(bytes, ResourceParser.ParseBytes(text, "--memory"));
+    public void Sizes_parse_as_docker(string text, long bytes) => Assert.Equal(bytes, Units.ParseSize(text, "--memory"));
 
     [Fact]
     public void Cpus_and_bad_sizes()
     {
         Assert.Equal(500_000_000, ResourceParser.ParseCpus("0.5"));
         Assert.Throws<StrataException>(() => ResourceParser.ParseCpus("1000"));
-        Assert.Throws<StrataException>(() => ResourceParser.ParseBytes("lots", "--memory"));
+        Assert.Throws<StrataException>(() => Units.ParseSize("lots", "--memory"));
     }
 
     [Fact]

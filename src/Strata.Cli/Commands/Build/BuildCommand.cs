@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Formats.Tar;
 using Strata.Build.Building;
 using Strata.Build.Context;
 using Strata.Cli.Commands.Distribution;
@@ -41,7 +40,7 @@ public static class BuildCommand
 
             var settings = await registry.LoadAsync(parse, ct).ConfigureAwait(false);
             var engine = await globals.OpenEngineAsync(parse, ct).ConfigureAwait(false);
-            var (context, dockerfileText, dockerfileName) = await LoadAsync(contextArg, dockerfileArg, Path.Combine(engine.Root, "build", "tmp"), ct).ConfigureAwait(false);
+            var (context, dockerfileText, dockerfileName) = await engine.OpenBuildInputAsync(contextArg, dockerfileArg, Console.OpenStandardInput, ct).ConfigureAwait(false);
             using (context)
             {
                 await using var stdout = Console.OpenStandardOutput();
@@ -131,132 +130,5 @@ public static class BuildCommand
         }
 
         return d;
-    }
-
-    /// <summary>Finds the context and the Dockerfile as docker's CLI does (PATH/Dockerfile, -f relative to the current directory, - on stdin).</summary>
-    private static async Task<(BuildContext Context, string Text, string Name)> LoadAsync(string contextArg, string? dockerfileArg, string tempDir, CancellationToken ct)
-    {
-        if (contextArg == "-")
-        {
-            if (dockerfileArg == "-")
-            {
-                throw StrataException.Invalid("BUILD_STDIN", "invalid argument: can't use stdin for both build context and dockerfile");
-            }
-
-            // stdin is either a tar context or a lone Dockerfile.
-            Directory.CreateDirectory(tempDir);
-            var spool = Path.Combine(tempDir, "stdin-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                await using (var stdin = Console.OpenStandardInput())
-                await using (var f = File.Create(spool))
-                {
-                    await stdin.CopyToAsync(f, ct).ConfigureAwait(false);
-                }
-
-                if (await IsTarAsync(spool, ct).ConfigureAwait(false))
-                {
-                    BuildContext ctx;
-                    await using (var f = File.OpenRead(spool))
-                    {
-                        ctx = await BuildContext.FromTarAsync(f, tempDir, ct).ConfigureAwait(false);
-                    }
-
-                    var name = dockerfileArg ?? "Dockerfile";
-                    var inContext = Path.Combine(ctx.Root, name);
-                    if (!File.Exists(inContext))
-                    {
-                        ctx.Dispose();
-                        throw StrataException.NotFound("DOCKERFILE_NOT_FOUND", $"Cannot locate specified Dockerfile: {name}");
-                    }
-
-                    return (ctx, await File.ReadAllTextAsync(inContext, ct).ConfigureAwait(false), name);
-                }
-
-                var empty = Path.Combine(tempDir, "empty-" + Guid.NewGuid().ToString("N"));
-                Directory.CreateDirectory(empty);
-                var text = await File.ReadAllTextAsync(spool, ct).ConfigureAwait(false);
-                var tarCtx = await BuildContext.FromDirectoryAsync(empty, ct).ConfigureAwait(false);
-                return (tarCtx, text, "Dockerfile");
-            }
-            finally
-            {
-                File.Delete(spool);
-            }
-        }
-
-        var context = await BuildContext.FromDirectoryAsync(contextArg, ct).ConfigureAwait(false);
-        if (dockerfileArg == "-")
-        {
-            using var reader = new StreamReader(Console.OpenStandardInput());
-            return (context, await reader.ReadToEndAsync(ct).ConfigureAwait(false), "Dockerfile");
-        }
-
-        string path;
-        if (dockerfileArg is null)
-        {
-            path = Path.Combine(context.Root, "Dockerfile");
-            if (!File.Exists(path) && File.Exists(Path.Combine(context.Root, "Containerfile")))
-            {
-                path = Path.Combine(context.Root, "Containerfile");
-            }
-        }
-        else
-        {
-            path = Path.IsPathRooted(dockerfileArg) ? dockerfileArg : Path.GetFullPath(dockerfileArg);
-            if (!File.Exists(path) && File.Exists(Path.Combine(context.Root, dockerfileArg)))
-            {
-                path = Path.Combine(context.Root, dockerfileArg);
-            }
-        }
-
-        if (!File.Exists(path))
-        {
-            context.Dispose();
-            throw StrataException.NotFound("DOCKERFILE_NOT_FOUND", $"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {path}: no such file or directory");
-        }
-
-        var display = Path.GetRelativePath(context.Root, path);
-        if (display.StartsWith("..", StringComparison.Ordinal))
-        {
-            display = path;
-        }
-
-        return (context, await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), display);
-    }
-
-    private static async Task<bool> IsTarAsync(string path, CancellationToken ct)
-    {
-        var header = new byte[512];
-        int n;
-        await using (var f = File.OpenRead(path))
-        {
-            n = await f.ReadAtLeastAsync(header, 512, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-        }
-
-        if (n >= 2 && header[0] == 0x1f && header[1] == 0x8b)
-        {
-            return true;
-        }
-
-        if (n < 512)
-        {
-            return false;
-        }
-
-        try
-        {
-            await using var f = File.OpenRead(path);
-            using var reader = new TarReader(f);
-            return await reader.GetNextEntryAsync(cancellationToken: ct).ConfigureAwait(false) is not null;
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Strata.Cli.Commands.Distribution;
+using Strata.Cli.Output;
+using Strata.Distribution.Pull;
 using Strata.Engine;
 using Strata.Oci;
 using Strata.Runtime.Containers;
@@ -11,59 +13,35 @@ public static class ContainerCli
 {
     public static async Task<StrataEngine> OpenAsync(GlobalOptions globals, ParseResult parse, CancellationToken cancellationToken)
     {
-        Timing.Mark("cli: open engine");
+        ConsoleEvents.Instance.Step("cli: open engine");
         var engine = await globals.OpenEngineAsync(parse, cancellationToken).ConfigureAwait(false);
-        Timing.Mark("cli: engine open");
+        ConsoleEvents.Instance.Step("cli: engine open");
         var self = Environment.ProcessPath ?? "strata";
         List<string> command = Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? [self, Path.Combine(AppContext.BaseDirectory, "strata.dll")]
             : [self];
         command.AddRange(["--root", Path.GetFullPath(engine.Root), "--storage-driver", engine.Snapshotter.Driver]);
         engine.Containers.MonitorCommand = command;
+        engine.Containers.Stdio = new ContainerStdio(Console.OpenStandardInput, Console.OpenStandardOutput, Console.OpenStandardError);
         return engine;
     }
 
-    /// <summary>Pulls the image when it is not in the store (<c>--pull missing</c>), as docker run does.</summary>
-    public static async Task EnsureImageAsync(StrataEngine engine, string image, string pull, string? platform, CancellationToken cancellationToken)
+    /// <summary>docker's <c>--pull</c> values.</summary>
+    public static PullPolicy ParsePullPolicy(string pull) => pull switch
     {
-        if (pull is not ("missing" or "always" or "never"))
-        {
-            throw StrataException.Invalid("PULL_POLICY", $"invalid pull option: '{pull}': must be one of \"always\", \"missing\" or \"never\"");
-        }
+        "missing" => PullPolicy.Missing,
+        "always" => PullPolicy.Always,
+        "never" => PullPolicy.Never,
+        _ => throw StrataException.Invalid("PULL_POLICY", $"invalid pull option: '{pull}': must be one of \"always\", \"missing\" or \"never\""),
+    };
 
-        var local = await engine.Images.TryResolveAsync(image, cancellationToken).ConfigureAwait(false);
-        if (local is not null && pull != "always" || pull == "never")
-        {
-            if (local is null)
-            {
-                throw StrataException.NotFound("IMAGE_NOT_FOUND", $"No such image: {image}");
-            }
-
-            return;
-        }
-
-        var reference = Reference.ParseAny(image);
-        if (reference.Tag is null && reference.Digest is null)
-        {
-            reference = reference.WithTag(Reference.DefaultTag);
-        }
-
-        if (local is null)
-        {
-            await Console.Error.WriteLineAsync($"Unable to find image '{reference.FamiliarString}' locally").ConfigureAwait(false);
-        }
-
-        var settings = await Strata.Distribution.Settings.RegistrySettings.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-        var printer = new TransferPrinter(Console.Error, tty: false, quiet: false);
-        var puller = engine.ImagePuller(StrataEngine.Registries(settings));
-        await engine.PullImageAsync(puller, reference, platform is { Length: > 0 } p ? Platform.Parse(p) : null, printer, cancellationToken).ConfigureAwait(false);
-    }
-
+    /// <summary><c>create</c>/<c>run</c>: the engine pulls the image as <c>--pull</c> says (progress on stderr, as docker) and creates the container.</summary>
     public static async Task<ContainerRecord> CreateAsync(StrataEngine engine, RunFlags flags, ParseResult parse, CancellationToken cancellationToken)
     {
         var options = flags.ToOptions(parse);
-        await EnsureImageAsync(engine, options.Image, parse.GetValue(flags.Pull) ?? "missing", parse.GetValue(flags.Platform), cancellationToken).ConfigureAwait(false);
-        var c = await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        var platform = parse.GetValue(flags.Platform) is { Length: > 0 } p ? Platform.Parse(p) : null;
+        var c = await engine.CreateContainerAsync(options, ParsePullPolicy(parse.GetValue(flags.Pull) ?? "missing"), platform,
+            new TransferPrinter(Console.Error, tty: false, quiet: false), cancellationToken).ConfigureAwait(false);
         foreach (var warning in c.Spec.Security.Warnings())
         {
             await Console.Error.WriteLineAsync("WARNING: " + warning).ConfigureAwait(false);

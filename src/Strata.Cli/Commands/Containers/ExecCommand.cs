@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Strata.Oci;
 using Strata.Runtime.Containers;
 
@@ -36,7 +35,7 @@ public static class ExecCommand
                 throw StrataException.Invalid("NOT_A_TTY", "the input device is not a TTY");
             }
 
-            var psi = await engine.ContainerExec.ExecStartInfoAsync(parse.GetValue(name)!, new ExecOptions
+            return await engine.ContainerExec.RunAsync(parse.GetValue(name)!, new ExecOptions
             {
                 Command = parse.GetValue(command)!,
                 Tty = isTty,
@@ -44,27 +43,8 @@ public static class ExecCommand
                 Env = parse.GetValue(env) ?? [],
                 WorkingDir = parse.GetValue(workdir),
                 User = parse.GetValue(user),
+                Detach = parse.GetValue(detach),
             }, ct);
-            if (parse.GetValue(detach))
-            {
-                psi.RedirectStandardInput = true;
-                psi.RedirectStandardOutput = true;
-                psi.RedirectStandardError = true;
-            }
-
-            using var p = Process.Start(psi) ?? throw StrataException.Unavailable("RUNTIME_START", "cannot start the OCI runtime");
-            if (psi.RedirectStandardInput)
-            {
-                p.StandardInput.Close();
-            }
-
-            if (parse.GetValue(detach))
-            {
-                return 0;
-            }
-
-            await p.WaitForExitAsync(CancellationToken.None);
-            return p.ExitCode;
         });
         return cmd;
     }

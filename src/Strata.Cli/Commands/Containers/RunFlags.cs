@@ -131,8 +131,8 @@ public sealed class RunFlags
             Publish = parse.GetValue(Publish) ?? [],
             Resources = new ResourceLimits
             {
-                MemoryBytes = parse.GetValue(Memory) is { } m ? ResourceParser.ParseBytes(m, "--memory") : 0,
-                MemorySwapBytes = parse.GetValue(MemorySwap) is { } s ? s == "-1" ? -1 : ResourceParser.ParseBytes(s, "--memory-swap") : 0,
+                MemoryBytes = parse.GetValue(Memory) is { } m ? Units.ParseSize(m, "--memory") : 0,
+                MemorySwapBytes = parse.GetValue(MemorySwap) is { } s ? s == "-1" ? -1 : Units.ParseSize(s, "--memory-swap") : 0,
                 NanoCpus = parse.GetValue(Cpus) is { } c ? ResourceParser.ParseCpus(c) : 0,
                 CpuShares = parse.GetValue(CpuShares),
                 PidsLimit = pids > 0 ? pids : 0,

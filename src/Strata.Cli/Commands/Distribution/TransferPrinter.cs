@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Strata.Cli.Output;
 using Strata.Distribution;
+using Strata.Oci;
 
 namespace Strata.Cli.Commands.Distribution;
 
@@ -134,11 +135,11 @@ public sealed class TransferPrinter : IProgress<TransferEvent>
     {
         if (total <= 0)
         {
-            return Humanize.Size(current);
+            return Units.FormatSize(current);
         }
 
         var filled = (int)Math.Clamp(BarWidth * (double)current / total, 0, BarWidth);
         var bar = new string('=', Math.Max(0, filled - 1)) + (filled > 0 ? (filled == BarWidth ? "=" : ">") : string.Empty);
-        return $"[{bar.PadRight(BarWidth)}]  {Humanize.Size(current)}/{Humanize.Size(total)}";
+        return $"[{bar.PadRight(BarWidth)}]  {Units.FormatSize(current)}/{Units.FormatSize(total)}";
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Cli.Output;
 using Strata.Storage.Images.Analysis;
+using Strata.Oci;
 
 namespace Strata.Cli.Commands.Images;
 
@@ -36,13 +37,13 @@ public static class AnalyzeCommand
             foreach (var l in a.Layers)
             {
                 var by = l.CreatedBy.Length > 45 ? l.CreatedBy[..44] + "…" : l.CreatedBy;
-                table.Add(l.Index.ToString(CultureInfo.InvariantCulture), Humanize.Size(l.ContentSize), N(l.Added), N(l.Changed), N(l.Removed), Humanize.Size(l.WastedLater), by);
+                table.Add(l.Index.ToString(CultureInfo.InvariantCulture), Units.FormatSize(l.ContentSize), N(l.Added), N(l.Changed), N(l.Removed), Units.FormatSize(l.WastedLater), by);
             }
 
             table.Write(Console.Out);
             Console.WriteLine();
-            Console.WriteLine($"Total file bytes:  {Humanize.Size(a.TotalContentSize)}");
-            Console.WriteLine($"Wasted space:      {Humanize.Size(a.WastedBytes)} ({a.WastedBytes} bytes)");
+            Console.WriteLine($"Total file bytes:  {Units.FormatSize(a.TotalContentSize)}");
+            Console.WriteLine($"Wasted space:      {Units.FormatSize(a.WastedBytes)} ({a.WastedBytes} bytes)");
             Console.WriteLine($"Efficiency:        {(a.Efficiency * 100).ToString("0.00", CultureInfo.InvariantCulture)} %");
             if (a.TopWasted.Count > 0)
             {
@@ -51,7 +52,7 @@ public static class AnalyzeCommand
                 var w = new Table("COUNT", "WASTED", "PATH");
                 foreach (var f in a.TopWasted)
                 {
-                    w.Add(N(f.Count), Humanize.Size(f.WastedBytes), f.Path);
+                    w.Add(N(f.Count), Units.FormatSize(f.WastedBytes), f.Path);
                 }
 
                 w.Write(Console.Out);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Strata.Cli.Output;
+using Strata.Oci;
 
 namespace Strata.Cli.Commands.Images;
 
@@ -65,7 +66,7 @@ public static class HistoryCommand
 
             var isHuman = parse.GetValue(human);
             string Created(DateTimeOffset? c) => c is null ? "N/A" : isHuman ? Humanize.Ago(c.Value) : ImageInspectView.Time(c.Value);
-            string Size(long s) => isHuman ? Humanize.Size(s) : s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string Size(long s) => isHuman ? Units.FormatSize(s) : s.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(format) is { } fmt)
             {
                 var template = fmt == "json" ? null : GoTemplate.Parse(fmt.StartsWith("table ", StringComparison.Ordinal) ? fmt[6..] : fmt);

@@ -64,7 +64,7 @@ public static class InfoCommand
             Console.WriteLine($" Storage Driver: {info["Driver"]}");
             Console.WriteLine($"  Supports overlay: {(OverlaySupported() ? "true" : "false")}");
             Console.WriteLine($" Images: {images}");
-            Console.WriteLine($" Content Store: {blobs} blobs, {Strata.Cli.Output.Humanize.Size(bytes)}");
+            Console.WriteLine($" Content Store: {blobs} blobs, {Strata.Oci.Units.FormatSize(bytes)}");
             Console.WriteLine($" Runtimes: {string.Join(' ', runtimes.Where(kv => kv.Value is not null).Select(kv => kv.Key))}");
             foreach (var (name, v) in runtimes)
             {
@@ -90,7 +90,7 @@ public static class InfoCommand
             Console.WriteLine($" OSType: linux");
             Console.WriteLine($" Architecture: {Platform.Host.Architecture}");
             Console.WriteLine($" CPUs: {Environment.ProcessorCount}");
-            Console.WriteLine($" Total Memory: {Strata.Cli.Output.Humanize.Size(MemTotal())}");
+            Console.WriteLine($" Total Memory: {Strata.Oci.Units.FormatSize(MemTotal())}");
             Console.WriteLine($" Strata Root Dir: {info["DockerRootDir"]}");
             return 0;
         });

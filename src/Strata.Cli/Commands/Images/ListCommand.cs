@@ -68,7 +68,7 @@ public static class ListCommand
             foreach (var r in rows)
             {
                 var created = ImageInspectView.Ago(r.Image.Created);
-                var size = Humanize.Size(r.Image.Size);
+                var size = Units.FormatSize(r.Image.Size);
                 if (showDigests)
                 {
                     table.Add(r.Repository, r.Tag, r.Digest, Id(r.Image.Id), created, size);
@@ -162,10 +162,10 @@ public static class ListCommand
         ["ID"] = id(r.Image.Id),
         ["Repository"] = r.Repository,
         ["SharedSize"] = "N/A",
-        ["Size"] = Humanize.Size(r.Image.Size),
+        ["Size"] = Units.FormatSize(r.Image.Size),
         ["Tag"] = r.Tag,
         ["UniqueSize"] = "N/A",
-        ["VirtualSize"] = Humanize.Size(r.Image.Size),
+        ["VirtualSize"] = Units.FormatSize(r.Image.Size),
     };
 
     /// <summary>Shell-style glob (<c>*</c>, <c>?</c>) as docker's reference filter uses.</summary>

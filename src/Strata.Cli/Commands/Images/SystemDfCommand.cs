@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Strata.Cli.Output;
 using Strata.Storage.Images;
+using Strata.Oci;
 
 namespace Strata.Cli.Commands.Images;
 
@@ -49,10 +50,10 @@ public static class SystemDfCommand
 
             var t = new Table("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
             var pct = du.TotalSize == 0 ? 0 : (int)(100.0 * du.Reclaimable / du.TotalSize);
-            t.Add("Images", N(du.Images.Count), N(du.ActiveImages), Humanize.Size(du.TotalSize), $"{Humanize.Size(du.Reclaimable)} ({pct}%)");
+            t.Add("Images", N(du.Images.Count), N(du.ActiveImages), Units.FormatSize(du.TotalSize), $"{Units.FormatSize(du.Reclaimable)} ({pct}%)");
             t.Write(Console.Out);
             Console.WriteLine();
-            Console.WriteLine($"Layers: {du.Layers} ({du.SharedLayers} shared by several images, {Humanize.Size(du.SharedSize)} shared); content store: {du.Blobs} blobs, {Humanize.Size(du.BlobBytes)}");
+            Console.WriteLine($"Layers: {du.Layers} ({du.SharedLayers} shared by several images, {Units.FormatSize(du.SharedSize)} shared); content store: {du.Blobs} blobs, {Units.FormatSize(du.BlobBytes)}");
             if (parse.GetValue(verbose))
             {
                 Console.WriteLine();
@@ -64,7 +65,7 @@ public static class SystemDfCommand
                     IReadOnlyList<Strata.Oci.Reference?> names = i.Image.Names.Count > 0 ? [.. i.Image.Names] : [null];
                     foreach (var n in names)
                     {
-                        v.Add(n?.FamiliarName ?? "<none>", n?.Tag ?? "<none>", i.Image.Id.Short, ImageInspectView.Ago(i.Image.Created), Humanize.Size(i.Size), Humanize.Size(i.SharedSize), Humanize.Size(i.UniqueSize), N(i.Containers));
+                        v.Add(n?.FamiliarName ?? "<none>", n?.Tag ?? "<none>", i.Image.Id.Short, ImageInspectView.Ago(i.Image.Created), Units.FormatSize(i.Size), Units.FormatSize(i.SharedSize), Units.FormatSize(i.UniqueSize), N(i.Containers));
                     }
                 }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Strata.Cli.Output;
 using Strata.Registry.Maintenance;
+using Strata.Oci;
 
 namespace Strata.Cli.Commands.Registry;
 
@@ -47,7 +48,7 @@ public static class GcCommand
                 Console.WriteLine($"blob {verb}: {b}");
             }
 
-            Console.WriteLine($"{(report.DryRun ? "Would free" : "Freed")} {Humanize.Size(report.BytesFreed)} ({report.BlobsDeleted.Count} blobs, {report.ManifestsDeleted.Count} manifests, {report.TagsDeleted.Count} tags, {report.UploadsCancelled} uploads) in {report.Elapsed.TotalMilliseconds:F0} ms");
+            Console.WriteLine($"{(report.DryRun ? "Would free" : "Freed")} {Units.FormatSize(report.BytesFreed)} ({report.BlobsDeleted.Count} blobs, {report.ManifestsDeleted.Count} manifests, {report.TagsDeleted.Count} tags, {report.UploadsCancelled} uploads) in {report.Elapsed.TotalMilliseconds:F0} ms");
             return 0;
         });
         return cmd;

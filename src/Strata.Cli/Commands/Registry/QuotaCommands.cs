@@ -26,7 +26,7 @@ public static class QuotaCommands
             await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
             var store = metadata.Access;
             await store.SetQuotaAsync(p, bytes, ct);
-            Console.WriteLine($"Quota for {p}: {Humanize.Size(bytes)}");
+            Console.WriteLine($"Quota for {p}: {Units.FormatSize(bytes)}");
             return 0;
         });
         var rmPattern = new Argument<string>("pattern") { Description = "Repository pattern" };
@@ -61,12 +61,12 @@ public static class QuotaCommands
                 }
 
                 var q = quotas.First(x => RepositoryPattern.Matches(x.Pattern, repo) && x.Bytes == limit);
-                table.Add(repo, q.Pattern, Humanize.Size(await metadata.Blobs.RepositoryUsageAsync(repo, ct)), Humanize.Size(limit.Value));
+                table.Add(repo, q.Pattern, Units.FormatSize(await metadata.Blobs.RepositoryUsageAsync(repo, ct)), Units.FormatSize(limit.Value));
             }
 
             foreach (var q in quotas)
             {
-                Console.WriteLine($"quota {q.Pattern}: {Humanize.Size(q.Bytes)}");
+                Console.WriteLine($"quota {q.Pattern}: {Units.FormatSize(q.Bytes)}");
             }
 
             table.Write(Console.Out);

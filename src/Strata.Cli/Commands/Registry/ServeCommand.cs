@@ -90,7 +90,7 @@ public static class ServeCommand
                     UntaggedOlderThan = S(untagged, "untagged-ttl") is { } u ? Units.ParseDuration(u, "--untagged-ttl") : null,
                 },
                 Upstream = upstreamAdapter,
-                AccessLog = !B(noAccessLog, "no-access-log"),
+                AccessLog = B(noAccessLog, "no-access-log") ? null : Console.OpenStandardOutput(),
                 Ui = !B(noUi, "no-ui"),
             };
 

@@ -5,6 +5,7 @@ using Strata.Distribution.Transport;
 using Strata.Engine;
 using Strata.Oci;
 using Strata.Registry.Proxy;
+using Strata.Storage.Streams;
 
 namespace Strata.Cli.Commands.Registry;
 
@@ -22,9 +23,9 @@ public sealed class UpstreamRegistryAdapter : IUpstreamRegistry, IDisposable
     public UpstreamRegistryAdapter(Uri upstream, RegistryCredential? credential, RegistrySettings settings)
     {
         var authority = upstream.Authority;
-        var isHub = authority is "docker.io" or "registry-1.docker.io" or "index.docker.io";
-        var baseUri = isHub ? RegistryClientFactory.DockerHubEndpoint : new Uri(upstream.GetLeftPart(UriPartial.Authority));
-        _endpoint = new RegistryEndpoint(isHub ? Reference.DefaultDomain : authority, baseUri,
+        var isHub = DockerHub.IsAlias(authority);
+        var baseUri = isHub ? DockerHub.Endpoint : new Uri(upstream.GetLeftPart(UriPartial.Authority));
+        _endpoint = new RegistryEndpoint(isHub ? DockerHub.Domain : authority, baseUri,
             upstream.Scheme == Uri.UriSchemeHttp || settings.IsInsecure(authority), SchemeFixed: true);
         _factory = StrataEngine.Registries(settings, new FixedCredentialProvider(credential));
     }
