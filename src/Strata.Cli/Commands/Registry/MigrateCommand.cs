@@ -37,7 +37,7 @@ public static class MigrateCommand
             await using var toBlobsScope = toBlobs;
             var report = await new RegistryMigrator(fromMeta, fromBlobs, toMeta, toBlobs)
                 .RunAsync(new Progress<string>(repo => Console.Error.WriteLine($"copied {repo}")), ct);
-            Console.WriteLine($"Copied {report.Repositories} repositories ({report.Manifests} manifests, {report.Tags} tags, {report.Blobs} blobs, {Humanize.Size(report.BlobBytes)}), "
+            Console.WriteLine($"Copied {report.Repositories} repositories ({report.Manifests} manifests, {report.Tags} tags, {report.Blobs} blobs, {Units.FormatSize(report.BlobBytes)}), "
                 + $"{report.Users} users, {report.Rules} rules, {report.Quotas} quotas from {fromMeta.Location} to {toMeta.Location} + {toBlobs.Location} in {report.Elapsed.TotalSeconds:F1} s");
             return 0;
         });
