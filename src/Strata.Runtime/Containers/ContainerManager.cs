@@ -104,7 +104,7 @@ public sealed partial class ContainerManager
         UnmountRootfs(c.Id);
         await Networks.DetachAsync(c.Id, cancellationToken).ConfigureAwait(false);
         return await Store.UpdateStateAsync(c.Id, s => s.IsActive && s.MonitorPid == c.State.MonitorPid
-            ? s with { Status = ContainerStatus.Exited, ExitCode = 255, Pid = 0, MonitorPid = 0, IpAddress = string.Empty, Endpoints = [], Ports = [], FinishedAt = DateTimeOffset.UtcNow, Error = "the monitor process exited unexpectedly" }
+            ? s with { Status = ContainerStatus.Exited, ExitCode = 255, Pid = 0, MonitorPid = 0, IpAddress = string.Empty, Endpoints = [], FinishedAt = DateTimeOffset.UtcNow, Error = "the monitor process exited unexpectedly" }
             : s, cancellationToken).ConfigureAwait(false);
     }
 

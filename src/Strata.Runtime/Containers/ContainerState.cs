@@ -35,8 +35,5 @@ public sealed record ContainerState
     /// <summary>Its interfaces and addresses on each network while running (eth0 first).</summary>
     public IReadOnlyList<Network.NetworkEndpoint> Endpoints { get; init; } = [];
 
-    /// <summary>Host ports bound for <c>-p</c> while running (random ones resolved), as <c>PortMapping</c>s.</summary>
-    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
-
     public bool IsActive => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
 }

@@ -33,10 +33,19 @@ public sealed class BridgeDriver
 
     internal Task<FileStream> LockAsync(CancellationToken cancellationToken) => HostNetworkLock.AcquireAsync(_stateDir, cancellationToken);
 
-    /// <summary>Creates the network's bridge with its gateway address, and its NAT rules (idempotent). Returns a warning when NAT could not be set up.</summary>
+    /// <summary>
+    /// Creates the network's bridge with its gateway address, and its NAT rules (idempotent). A bridge that is up with
+    /// its address already has its rules (they are made and removed together), so that case spawns nothing.
+    /// Returns a warning when NAT could not be set up.
+    /// </summary>
     public async Task<string?> EnsureBridgeAsync(NetworkRecord network, CancellationToken cancellationToken)
     {
         var dev = network.Bridge;
+        if (BridgeReady(network))
+        {
+            return null;
+        }
+
         if (!Directory.Exists("/sys/class/net/" + dev))
         {
             var (code, output) = await HostCommand.TryIpAsync(cancellationToken, "link", "add", dev, "type", "bridge").ConfigureAwait(false);
@@ -46,8 +55,7 @@ public sealed class BridgeDriver
             }
         }
 
-        var addresses = await HostCommand.TryIpAsync(cancellationToken, "-o", "-4", "addr", "show", "dev", dev).ConfigureAwait(false);
-        if (!addresses.Output.Contains($" {network.Gateway}/", StringComparison.Ordinal))
+        if (!HasAddress(dev, network.Gateway))
         {
             await HostCommand.IpAsync(cancellationToken, "addr", "add", $"{network.Gateway}/{network.PrefixLength}", "dev", dev).ConfigureAwait(false);
         }
@@ -55,6 +63,27 @@ public sealed class BridgeDriver
         await HostCommand.IpAsync(cancellationToken, "link", "set", dev, "up").ConfigureAwait(false);
         return await Nat.ApplyAsync(network, cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool BridgeReady(NetworkRecord network)
+    {
+        var flags = "/sys/class/net/" + network.Bridge + "/flags";
+        try
+        {
+            return File.Exists(flags)
+                && (Convert.ToInt32(File.ReadAllText(flags).Trim(), 16) & 1) == 1
+                && HasAddress(network.Bridge, network.Gateway);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasAddress(string dev, string address) =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.Name == dev)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Any(a => a.Address.ToString() == address);
 
     /// <summary>Deletes the bridge, its NAT rules and its address book (the caller holds the lock and checked nothing uses it).</summary>
     public async Task RemoveBridgeAsync(NetworkRecord network, CancellationToken cancellationToken)
@@ -85,8 +114,9 @@ public sealed class BridgeDriver
     /// <summary>
     /// Puts the container (its namespace must exist) on <paramref name="network"/> as <paramref name="ifname"/>:
     /// the fixed address it asked for, else the lowest free one; the bridge is made again if it went missing (reboot).
+    /// <paramref name="addDefaultRoute"/>: whether this network gives the default route (null: when there is none yet).
     /// </summary>
-    public async Task<(NetworkEndpoint Endpoint, string? Warning)> ConnectAsync(string containerId, NetworkRecord network, EndpointSettings settings, string ifname, CancellationToken cancellationToken)
+    public async Task<(NetworkEndpoint Endpoint, string? Warning)> ConnectAsync(string containerId, NetworkRecord network, EndpointSettings settings, string ifname, bool? addDefaultRoute, CancellationToken cancellationToken)
     {
         var ns = NamespaceName(containerId);
         var veth = HostInterfaceName(containerId, network.Id);
@@ -109,16 +139,21 @@ public sealed class BridgeDriver
                 await HostCommand.TryIpAsync(cancellationToken, "link", "delete", veth).ConfigureAwait(false);
             }
 
-            await HostCommand.IpAsync(cancellationToken, "link", "add", veth, "type", "veth", "peer", "name", ifname, "address", mac, "netns", ns).ConfigureAwait(false);
-            await HostCommand.IpAsync(cancellationToken, "link", "set", veth, "master", network.Bridge, "up").ConfigureAwait(false);
-            await HostCommand.IpAsync(cancellationToken, "-n", ns, "addr", "add", $"{ip}/{network.PrefixLength}", "dev", ifname).ConfigureAwait(false);
-            await HostCommand.IpAsync(cancellationToken, "-n", ns, "link", "set", ifname, "up").ConfigureAwait(false);
-            var routes = await HostCommand.TryIpAsync(cancellationToken, "-n", ns, "-4", "route", "show", "default").ConfigureAwait(false);
-            if (!network.Internal && routes.Output.Trim().Length == 0)
+            // Two ip processes: the host side, then the namespace side (ip -batch takes no per-line -n).
+            await BatchAsync(null, [
+                $"link add {veth} type veth peer name {ifname} address {mac} netns {ns}",
+                $"link set {veth} master {network.Bridge} up",
+            ], cancellationToken).ConfigureAwait(false);
+            var defaultRoute = !network.Internal && (addDefaultRoute
+                ?? (await HostCommand.TryIpAsync(cancellationToken, "-n", ns, "-4", "route", "show", "default").ConfigureAwait(false)).Output.Trim().Length == 0);
+            List<string> inside = [$"addr add {ip}/{network.PrefixLength} dev {ifname}", $"link set {ifname} up"];
+            if (defaultRoute)
             {
                 // The first network with a way out gives the default route (docker: the first connected network).
-                await HostCommand.IpAsync(cancellationToken, "-n", ns, "route", "add", "default", "via", network.Gateway, "dev", ifname).ConfigureAwait(false);
+                inside.Add($"route add default via {network.Gateway} dev {ifname}");
             }
+
+            await BatchAsync(ns, inside, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -137,6 +172,16 @@ public sealed class BridgeDriver
             PrefixLength = network.PrefixLength,
             MacAddress = mac,
         }, warning);
+    }
+
+    private static async Task BatchAsync(string? ns, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        List<string> args = ns is null ? ["-batch", "-"] : ["-n", ns, "-batch", "-"];
+        var (code, output) = await HostCommand.RunAsync("ip", args, string.Join('\n', lines) + "\n", cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw StrataException.Unavailable(NetworkErrors.Setup, $"ip {string.Join(' ', args)}: {output.Trim()}");
+        }
     }
 
     /// <summary>Takes the container off one network: its veth goes, its address is freed. Idempotent.</summary>

@@ -140,7 +140,8 @@ public sealed partial class NetworkManager
             {
                 var network = await Store.TryResolveAsync(settings[i].NetworkId, cancellationToken).ConfigureAwait(false)
                     ?? throw StrataException.NotFound(NetworkErrors.NotFound, $"network {settings[i].NetworkName} not found");
-                var (endpoint, warning) = await Driver.ConnectAsync(container.Id, network, settings[i], "eth" + i.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+                var first = !network.Internal && networks.All(n => n.Internal);
+                var (endpoint, warning) = await Driver.ConnectAsync(container.Id, network, settings[i], "eth" + i.ToString(CultureInfo.InvariantCulture), first, cancellationToken).ConfigureAwait(false);
                 endpoints.Add(endpoint);
                 networks.Add(network);
                 if (warning is not null)
@@ -204,7 +205,7 @@ public sealed partial class NetworkManager
             var ifname = Enumerable.Range(0, 64).Select(i => "eth" + i.ToString(CultureInfo.InvariantCulture)).First(n => !used.Contains(n));
             try
             {
-                var (endpoint, warning) = await Driver.ConnectAsync(c.Id, network, settings, ifname, cancellationToken).ConfigureAwait(false);
+                var (endpoint, warning) = await Driver.ConnectAsync(c.Id, network, settings, ifname, null, cancellationToken).ConfigureAwait(false);
                 if (warning is not null)
                 {
                     warnings.Add(warning);

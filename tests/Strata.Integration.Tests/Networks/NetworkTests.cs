@@ -110,7 +110,7 @@ public sealed class NetworkTests
                 Assert.Equal("served-by-web\n", body);
             }
 
-            var nc = await host.RunAsync("run", "--rm", "--network", "front", "busybox", "sh", "-c", "echo GET / | nc -w 3 www 80 | head -1");
+            var nc = await host.RunAsync("run", "--rm", "--network", "front", "busybox", "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 www 80 | head -1");
             Assert.Contains("200 OK", nc.Stdout, StringComparison.Ordinal);
 
             // From another network the name does not resolve at all.
