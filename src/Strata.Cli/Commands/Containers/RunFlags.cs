@@ -197,7 +197,7 @@ public sealed class RunFlags
             Healthcheck = HealthcheckFrom(parse),
             Init = parse.GetValue(Init),
             Ulimits = [.. (parse.GetValue(Ulimit) ?? []).Select(Runtime.Containers.Ulimit.Parse)],
-            ShmSize = parse.GetValue(ShmSize) is { } shm ? ResourceParser.ParseBytes(shm, "--shm-size") : 0,
+            ShmSize = parse.GetValue(ShmSize) is { } shm ? Strata.Oci.Units.ParseSize(shm, "--shm-size") : 0,
             Sysctls = (parse.GetValue(Sysctl) ?? []).Select(SysctlPolicy.Parse).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         };
     }
@@ -243,7 +243,7 @@ public sealed class RunFlags
         TimeSpan d;
         try
         {
-            d = Strata.Build.Instructions.GoDuration.Parse(value);
+            d = Strata.Oci.GoDuration.Parse(value);
         }
         catch (FormatException e)
         {
@@ -252,7 +252,7 @@ public sealed class RunFlags
 
         return d < TimeSpan.Zero
             ? throw StrataException.Invalid("DURATION_INVALID", $"{flag} cannot be negative")
-            : Strata.Build.Instructions.GoDuration.ToNanoseconds(d);
+            : Strata.Oci.GoDuration.ToNanoseconds(d);
     }
 
     /// <summary><c>-e NAME</c> without a value takes it from the environment, as docker does.</summary>
