@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Strata's build, demo and tests need on Debian 12. Idempotent; quiet when all is there.
 set -euo pipefail
-pkgs=(docker-registry skopeo podman buildah umoci crun runc busybox-static debootstrap hyperfine wrk apache2-utils iproute2 iptables nftables iperf3 netavark aardvark-dns uidmap fuse-overlayfs chromium chromium-driver afl++)
+pkgs=(docker-registry skopeo podman buildah umoci crun runc busybox-static debootstrap hyperfine wrk apache2-utils iproute2 iptables uidmap fuse-overlayfs chromium chromium-driver
+  postgresql haproxy ceph-mon ceph-osd radosgw ceph-common curl afl++ tini docker-compose nftables iperf3 netavark aardvark-dns)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

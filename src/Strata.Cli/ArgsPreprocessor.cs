@@ -13,6 +13,7 @@ public static class ArgsPreprocessor
         "--network-alias", "--ip", "--mac-address", "--add-host", "--dns", "--dns-search", "--dns-option", "--link",
         "-v", "--volume", "--mount", "--tmpfs", "-p", "--publish", "-m", "--memory", "--memory-swap", "--cpus", "-c", "--cpu-shares",
         "--pids-limit", "--restart", "--cap-add", "--cap-drop", "--security-opt", "-l", "--label", "--stop-signal", "--stop-timeout", "--platform", "--pull",
+        "--health-cmd", "--health-interval", "--health-timeout", "--health-retries", "--health-start-period", "--health-start-interval", "--ulimit", "--shm-size", "--sysctl",
         "--root", "--storage-driver", "--runtime", "--registry-config", "--detach-keys",
     };
 

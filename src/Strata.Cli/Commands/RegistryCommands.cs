@@ -10,12 +10,13 @@ public static class RegistryCommands
     {
         var dataDir = new RegistryDataDir();
         var registry = new Command("registry", "Run and manage Strata's private registry server");
-        registry.Options.Add(dataDir.Option);
+        dataDir.AddTo(registry);
         registry.Subcommands.Add(ServeCommand.Create(globals, dataDir));
         registry.Subcommands.Add(UserCommands.Create(globals, dataDir));
         registry.Subcommands.Add(AccessCommands.Create(globals, dataDir));
         registry.Subcommands.Add(QuotaCommands.Create(globals, dataDir));
         registry.Subcommands.Add(GcCommand.Create(globals, dataDir));
+        registry.Subcommands.Add(MigrateCommand.Create(globals, dataDir));
         root.Subcommands.Add(registry);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class DistributionApi
         if (method == "DELETE")
         {
             Require(context, principal, repo, RegistryAction.Delete, true);
-            if (!await _store.UnlinkBlobAsync(repo, digest, ct).ConfigureAwait(false))
+            if (!await _meta.Blobs.UnlinkBlobAsync(repo, digest, ct).ConfigureAwait(false))
             {
                 throw RegistryApiException.BlobUnknown(digest.ToString());
             }
@@ -24,14 +24,29 @@ public sealed partial class DistributionApi
         }
 
         Require(context, principal, repo, RegistryAction.Pull, method is "GET" or "HEAD");
-        var size = await _store.LinkedBlobSizeAsync(repo, digest, ct).ConfigureAwait(false);
+        var size = await _meta.Blobs.LinkedBlobSizeAsync(repo, digest, ct).ConfigureAwait(false);
         if (size is null && _upstream is not null)
         {
             size = await CacheUpstreamBlobAsync(repo, digest, ct).ConfigureAwait(false);
         }
 
-        var path = _content.BlobPath(digest);
-        if (size is null || !File.Exists(path))
+        if (size is null)
+        {
+            throw RegistryApiException.BlobUnknown(digest.ToString());
+        }
+
+        if (method == "GET" && _redirect is { } lifetime
+            && await _blobs.RedirectUrlAsync(digest, lifetime, ct).ConfigureAwait(false) is { } url)
+        {
+            // As distribution's redirect option: the client fetches the bytes (and any range) from the store.
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = url.AbsoluteUri;
+            context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+            return;
+        }
+
+        var path = _blobs.LocalPath(digest);
+        if (path is not null && !File.Exists(path))
         {
             throw RegistryApiException.BlobUnknown(digest.ToString());
         }
@@ -53,7 +68,7 @@ public sealed partial class DistributionApi
         else if (range.Length > 0)
         {
             response.Headers.ContentRange = $"bytes */{size.Value}";
-            throw new RegistryApiException(416, "BLOB_UNKNOWN", "requested range not satisfiable", range);
+            throw new RegistryApiException(416, DistributionErrorCodes.BlobUnknown, "requested range not satisfiable", range);
         }
 
         response.ContentLength = count;
@@ -62,6 +77,20 @@ public sealed partial class DistributionApi
             return;
         }
 
-        await response.SendFileAsync(path, offset, count, ct).ConfigureAwait(false);
+        await SendBlobAsync(context, digest, path, offset, count, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a blob's bytes: sendfile from a local store, else a stream from the blob store.</summary>
+    private async Task SendBlobAsync(HttpContext context, Digest digest, string? path, long offset, long count, CancellationToken ct)
+    {
+        if (path is not null)
+        {
+            await context.Response.SendFileAsync(path, offset, count, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await using var stream = await _blobs.OpenReadAsync(digest, offset, count, ct).ConfigureAwait(false);
+        await context.Response.StartAsync(ct).ConfigureAwait(false);
+        await stream.CopyToAsync(context.Response.Body, 1 << 16, ct).ConfigureAwait(false);
     }
 }

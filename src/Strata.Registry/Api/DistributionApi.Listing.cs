@@ -13,7 +13,7 @@ public sealed partial class DistributionApi
         var last = context.Request.Query["last"].ToString();
         // A catalog token says "may list"; what is listed is what the user may pull.
         var viewer = principal is { TokenAccess: { } access } && access.ContainsKey("catalog") ? principal with { TokenAccess = null } : principal;
-        var names = await _store.ListRepositoryNamesAsync(n is null ? null : n + 1, last.Length == 0 ? null : last,
+        var names = await _meta.Catalog.ListRepositoryNamesAsync(n is null ? null : n + 1, last.Length == 0 ? null : last,
             repo => _auth.Policy.IsAllowed(viewer, repo, RegistryAction.Pull), ct).ConfigureAwait(false);
         var page = n is { } size && names.Count > size ? names.Take(size).ToList() : names;
         if (n is { } m && names.Count > m && page.Count > 0)
@@ -37,14 +37,14 @@ public sealed partial class DistributionApi
 
     private async Task TagsAsync(HttpContext context, string repo, CancellationToken ct)
     {
-        if (_upstream is null && !await _store.RepositoryExistsAsync(repo, ct).ConfigureAwait(false))
+        if (_upstream is null && !await _meta.Catalog.RepositoryExistsAsync(repo, ct).ConfigureAwait(false))
         {
             throw RegistryApiException.NameUnknown(repo);
         }
 
         var n = PageSize(context.Request);
         var last = context.Request.Query["last"].ToString();
-        var tags = await _store.ListTagNamesAsync(repo, n is null ? null : n + 1, last.Length == 0 ? null : last, ct).ConfigureAwait(false);
+        var tags = await _meta.Catalog.ListTagNamesAsync(repo, n is null ? null : n + 1, last.Length == 0 ? null : last, ct).ConfigureAwait(false);
         var page = n is { } size && tags.Count > size ? tags.Take(size).ToList() : tags;
         if (n is { } m && tags.Count > m && page.Count > 0)
         {
@@ -71,7 +71,7 @@ public sealed partial class DistributionApi
         var subject = ParseDigest(reference);
         var artifactType = context.Request.Query["artifactType"].ToString();
         var filter = artifactType.Length == 0 ? null : artifactType;
-        var referrers = await _store.ListReferrersAsync(repo, subject, filter, ct).ConfigureAwait(false);
+        var referrers = await _meta.Manifests.ListReferrersAsync(repo, subject, filter, ct).ConfigureAwait(false);
         if (filter is not null)
         {
             context.Response.Headers["OCI-Filters-Applied"] = "artifactType";

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Strata.Oci;
 using Strata.Registry.Auth;
@@ -30,7 +29,7 @@ public sealed partial class DistributionApi
                 throw RegistryApiException.ManifestUnknown(reference);
             }
 
-            throw new RegistryApiException(400, "MANIFEST_INVALID", "invalid tag", reference);
+            throw new RegistryApiException(400, DistributionErrorCodes.ManifestInvalid, "invalid tag", reference);
         }
 
         switch (method)
@@ -46,8 +45,8 @@ public sealed partial class DistributionApi
             case "DELETE":
                 Require(context, principal, repo, RegistryAction.Delete, true);
                 var deleted = isDigest
-                    ? await _store.DeleteManifestAsync(repo, Digest.Parse(reference), ct).ConfigureAwait(false)
-                    : await _store.DeleteTagAsync(repo, reference, ct).ConfigureAwait(false);
+                    ? await _meta.Manifests.DeleteManifestAsync(repo, Digest.Parse(reference), ct).ConfigureAwait(false)
+                    : await _meta.Manifests.DeleteTagAsync(repo, reference, ct).ConfigureAwait(false);
                 if (!deleted)
                 {
                     throw RegistryApiException.ManifestUnknown(reference);
@@ -69,7 +68,7 @@ public sealed partial class DistributionApi
             stored = await CacheUpstreamManifestAsync(repo, reference, ct).ConfigureAwait(false);
         }
 
-        stored ??= await _store.GetManifestAsync(repo, reference, ct).ConfigureAwait(false);
+        stored ??= await _meta.Manifests.GetManifestAsync(repo, reference, ct).ConfigureAwait(false);
         if (stored is null && _upstream is not null && isDigest)
         {
             stored = await CacheUpstreamManifestAsync(repo, reference, ct).ConfigureAwait(false);
@@ -77,9 +76,9 @@ public sealed partial class DistributionApi
 
         if (stored is null)
         {
-            if (!isDigest && !await _store.RepositoryExistsAsync(repo, ct).ConfigureAwait(false))
+            if (!isDigest && !await _meta.Catalog.RepositoryExistsAsync(repo, ct).ConfigureAwait(false))
             {
-                throw new RegistryApiException(404, "MANIFEST_UNKNOWN", "manifest unknown", $"{repo}:{reference}");
+                throw new RegistryApiException(404, DistributionErrorCodes.ManifestUnknown, "manifest unknown", $"{repo}:{reference}");
             }
 
             throw RegistryApiException.ManifestUnknown(reference);
@@ -95,7 +94,7 @@ public sealed partial class DistributionApi
             return;
         }
 
-        await response.SendFileAsync(_content.BlobPath(stored.Digest), 0, stored.Size, ct).ConfigureAwait(false);
+        await SendBlobAsync(context, stored.Digest, _blobs.LocalPath(stored.Digest), 0, stored.Size, ct).ConfigureAwait(false);
     }
 
     private async Task PutManifestAsync(HttpContext context, string repo, string reference, bool isDigest, CancellationToken ct)
@@ -104,18 +103,18 @@ public sealed partial class DistributionApi
         SetBodyLimit(context, ManifestFacts.MaxSize + 1);
         if (request.ContentLength > ManifestFacts.MaxSize)
         {
-            throw new RegistryApiException(413, "SIZE_INVALID", $"manifest larger than {ManifestFacts.MaxSize} bytes");
+            throw new RegistryApiException(413, DistributionErrorCodes.SizeInvalid, $"manifest larger than {ManifestFacts.MaxSize} bytes");
         }
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
         if (buffer.Length > ManifestFacts.MaxSize)
         {
-            throw new RegistryApiException(413, "SIZE_INVALID", $"manifest larger than {ManifestFacts.MaxSize} bytes");
+            throw new RegistryApiException(413, DistributionErrorCodes.SizeInvalid, $"manifest larger than {ManifestFacts.MaxSize} bytes");
         }
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        var facts = ManifestFacts.Parse(bytes.Span, request.ContentType);
+        var facts = ManifestFacts.Parse(bytes, request.ContentType);
         var algorithm = isDigest ? Digest.Parse(reference).Algorithm : DigestAlgorithm.Sha256;
         var digest = Digest.Compute(bytes.Span, algorithm);
         if (isDigest && digest != Digest.Parse(reference))
@@ -133,7 +132,7 @@ public sealed partial class DistributionApi
         {
             if (t is null || !RegistryRouteParser.IsValidTag(t))
             {
-                throw new RegistryApiException(400, "MANIFEST_INVALID", "invalid tag", t);
+                throw new RegistryApiException(400, DistributionErrorCodes.ManifestInvalid, "invalid tag", t);
             }
 
             tags.Add(t);
@@ -152,16 +151,15 @@ public sealed partial class DistributionApi
 
     private async Task StoreManifestAsync(string repo, Digest digest, ReadOnlyMemory<byte> bytes, ManifestFacts facts, IReadOnlyList<string> tags, CancellationToken ct)
     {
-        if (await _store.BlobSizeAsync(digest, ct).ConfigureAwait(false) is null || !File.Exists(_content.BlobPath(digest)))
+        if (await _meta.Blobs.BlobSizeAsync(digest, ct).ConfigureAwait(false) is null || await _blobs.SizeAsync(digest, ct).ConfigureAwait(false) is null)
         {
-            await using var writer = await _content.OpenWriterAsync($"manifest-{digest}-{Guid.NewGuid():N}", ct).ConfigureAwait(false);
-            await writer.WriteAsync(bytes, ct).ConfigureAwait(false);
-            await writer.CommitAsync(bytes.Length, digest, ct).ConfigureAwait(false);
+            using var content = new MemoryStream(bytes.ToArray(), writable: false);
+            await _blobs.PutAsync(digest, content, bytes.Length, ct).ConfigureAwait(false);
         }
 
         facts = await WithImagePlatformAsync(facts, ct).ConfigureAwait(false);
-        var quota = await _store.QuotaForAsync(repo, ct).ConfigureAwait(false);
-        await _store.PutManifestAsync(repo, digest, bytes.Length, facts, tags, quota, ct).ConfigureAwait(false);
+        var quota = await _meta.Access.QuotaForAsync(repo, ct).ConfigureAwait(false);
+        await _meta.Manifests.PutManifestAsync(repo, digest, bytes.Length, facts, tags, quota, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -179,20 +177,16 @@ public sealed partial class DistributionApi
 
         try
         {
-            await using var stream = await _content.OpenReadAsync(facts.Blobs[0].Digest, ct).ConfigureAwait(false);
-            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("os", out var os) || os.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(os.GetString())
-                || !root.TryGetProperty("architecture", out var arch) || arch.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(arch.GetString()))
-            {
-                return facts;
-            }
-
-            var variant = root.TryGetProperty("variant", out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(v.GetString()) ? "/" + v.GetString() : string.Empty;
-            return facts with { Platforms = [$"{os.GetString()}/{arch.GetString()}{variant}"] };
+            var config = facts.Blobs[0];
+            await using var stream = await _blobs.OpenReadAsync(config.Digest, 0, config.Size, ct).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            var parsed = ImageConfig.Parse(buffer.ToArray());
+            return string.IsNullOrEmpty(parsed.Os) || string.IsNullOrEmpty(parsed.Architecture)
+                ? facts
+                : facts with { Platforms = [ManifestFacts.PlatformText(parsed.Platform)] };
         }
-        catch (Exception e) when (e is IOException or JsonException or StrataException)
+        catch (Exception e) when (e is IOException or StrataException)
         {
             return facts;
         }

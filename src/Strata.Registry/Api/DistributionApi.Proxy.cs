@@ -34,13 +34,13 @@ public sealed partial class DistributionApi
         }
 
         var facts = ManifestFacts.Parse(fetched.Bytes, fetched.MediaType);
-        var existing = await _store.GetManifestAsync(repo, digest.ToString(), ct).ConfigureAwait(false);
+        var existing = await _meta.Manifests.GetManifestAsync(repo, digest.ToString(), ct).ConfigureAwait(false);
         var tags = Digest.TryParse(reference, out _) ? (IReadOnlyList<string>)[] : [reference];
         if (existing is not null)
         {
             if (tags.Count > 0)
             {
-                await _store.TagAsync(repo, reference, digest, ct).ConfigureAwait(false);
+                await _meta.Manifests.TagAsync(repo, reference, digest, ct).ConfigureAwait(false);
             }
 
             return existing;
@@ -50,7 +50,7 @@ public sealed partial class DistributionApi
         // possible, so the referenced blobs are fetched now (the client will ask for them next anyway).
         foreach (var b in facts.Blobs)
         {
-            if (await _store.LinkedBlobSizeAsync(repo, b.Digest, ct).ConfigureAwait(false) is null)
+            if (await _meta.Blobs.LinkedBlobSizeAsync(repo, b.Digest, ct).ConfigureAwait(false) is null)
             {
                 _ = await CacheUpstreamBlobAsync(repo, b.Digest, ct).ConfigureAwait(false)
                     ?? throw RegistryApiException.BlobUnknown(b.Digest.ToString());
@@ -59,7 +59,7 @@ public sealed partial class DistributionApi
 
         foreach (var child in facts.Children)
         {
-            if (await _store.GetManifestAsync(repo, child.Digest.ToString(), ct).ConfigureAwait(false) is null)
+            if (await _meta.Manifests.GetManifestAsync(repo, child.Digest.ToString(), ct).ConfigureAwait(false) is null)
             {
                 _ = await CacheUpstreamManifestAsync(repo, child.Digest.ToString(), ct).ConfigureAwait(false)
                     ?? throw RegistryApiException.ManifestUnknown(child.Digest.ToString());
@@ -72,7 +72,8 @@ public sealed partial class DistributionApi
 
     private async Task<long?> CacheUpstreamBlobAsync(string repo, Digest digest, CancellationToken ct)
     {
-        if (await _content.InfoAsync(digest, ct).ConfigureAwait(false) is null)
+        var size = await _blobs.SizeAsync(digest, ct).ConfigureAwait(false);
+        if (size is null)
         {
             Stream? source;
             try
@@ -92,14 +93,12 @@ public sealed partial class DistributionApi
 
             await using (source)
             {
-                await using var writer = await _content.OpenWriterAsync($"proxy-{digest}-{Guid.NewGuid():N}", ct).ConfigureAwait(false);
-                await writer.CopyFromAsync(source, ct).ConfigureAwait(false);
-                await CommitAsync(writer, null, digest, ct).ConfigureAwait(false);
+                size = await _blobs.PutAsync(digest, source, null, ct).ConfigureAwait(false);
             }
         }
 
-        await LinkAsync(repo, digest, ct).ConfigureAwait(false);
-        return (await _content.InfoAsync(digest, ct).ConfigureAwait(false))?.Size;
+        await LinkAsync(repo, digest, size.Value, ct).ConfigureAwait(false);
+        return size;
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "upstream fetch of {Repository} {Reference} failed")]

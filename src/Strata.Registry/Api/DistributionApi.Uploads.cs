@@ -1,19 +1,17 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Oci;
 using Strata.Registry.Auth;
-using Strata.Storage.Content;
+using Strata.Registry.Metadata;
 
 namespace Strata.Registry.Api;
 
 /// <summary>
 /// Blob uploads: POST (session, monolithic with <c>?digest=</c>, or cross-repository mount), PATCH
-/// chunks in order, PUT to finish, GET status, DELETE to cancel. A session is a content-store ingest,
-/// so its bytes survive a restart and a client resumes from the offset GET reports.
+/// chunks in order, PUT to finish, GET status, DELETE to cancel. The session lives in the metadata
+/// store and its bytes in the blob store, so a restarted server, or another replica, resumes it.
 /// </summary>
 public sealed partial class DistributionApi
 {
-    private static string IngestRef(string id) => "upload-" + id;
-
     private async Task StartUploadAsync(HttpContext context, Principal? principal, string repo, CancellationToken ct)
     {
         var request = context.Request;
@@ -24,8 +22,8 @@ public sealed partial class DistributionApi
             var digest = ParseDigest(mount);
             if (from.Length > 0 && RegistryRouteParser.IsValidName(from) && _auth.Policy.IsAllowed(principal, from, RegistryAction.Pull))
             {
-                var quota = await _store.QuotaForAsync(repo, ct).ConfigureAwait(false);
-                if (await _store.MountBlobAsync(repo, from, digest, quota, ct).ConfigureAwait(false) is not null)
+                var quota = await _meta.Access.QuotaForAsync(repo, ct).ConfigureAwait(false);
+                if (await _meta.Blobs.MountBlobAsync(repo, from, digest, quota, ct).ConfigureAwait(false) is not null)
                 {
                     BlobCreated(context, repo, digest);
                     return;
@@ -40,26 +38,19 @@ public sealed partial class DistributionApi
         {
             var digest = ParseDigest(monolithic);
             SetBodyLimit(context, null);
-            var id = Guid.NewGuid().ToString("N");
-            await using (var writer = await _content.OpenWriterAsync(IngestRef(id), ct).ConfigureAwait(false))
-            {
-                await writer.CopyFromAsync(request.Body, ct).ConfigureAwait(false);
-                await CommitAsync(writer, request.ContentLength, digest, ct).ConfigureAwait(false);
-            }
-
-            await LinkAsync(repo, digest, ct).ConfigureAwait(false);
+            var size = await _blobs.PutAsync(digest, request.Body, request.ContentLength, ct).ConfigureAwait(false);
+            await LinkAsync(repo, digest, size, ct).ConfigureAwait(false);
             BlobCreated(context, repo, digest);
             return;
         }
 
-        var session = Guid.NewGuid().ToString("N");
-        await _store.CreateUploadAsync(session, repo, ct).ConfigureAwait(false);
-        UploadAccepted(context, repo, session, 0, 202);
+        var session = await _meta.Uploads.CreateUploadAsync(Guid.NewGuid().ToString("N"), repo, ct).ConfigureAwait(false);
+        UploadAccepted(context, repo, session.Id, 0, 202);
     }
 
     private async Task UploadAsync(HttpContext context, string repo, string id, CancellationToken ct)
     {
-        var session = await _store.GetUploadAsync(id, ct).ConfigureAwait(false);
+        var session = await _meta.Uploads.GetUploadAsync(id, ct).ConfigureAwait(false);
         if (session is null || session.Repository != repo)
         {
             throw RegistryApiException.UploadUnknown(id);
@@ -69,24 +60,18 @@ public sealed partial class DistributionApi
         switch (request.Method)
         {
             case "GET":
-            {
-                var status = await _content.IngestStatusAsync(IngestRef(id), ct).ConfigureAwait(false);
-                UploadAccepted(context, repo, id, status?.Offset ?? 0, 204);
+                UploadAccepted(context, repo, id, await _blobs.UploadOffsetAsync(session, ct).ConfigureAwait(false), 204);
                 return;
-            }
-
             case "DELETE":
-                await _content.AbortIngestAsync(IngestRef(id), ct).ConfigureAwait(false);
-                await _store.DeleteUploadAsync(id, ct).ConfigureAwait(false);
+                await _blobs.AbortAsync(session, ct).ConfigureAwait(false);
+                await _meta.Uploads.DeleteUploadAsync(id, ct).ConfigureAwait(false);
                 context.Response.StatusCode = 204;
                 return;
             case "PATCH":
             {
                 SetBodyLimit(context, null);
-                await using var writer = await _content.OpenWriterAsync(IngestRef(id), ct).ConfigureAwait(false);
-                CheckContentRange(context, writer.Offset);
-                await writer.CopyFromAsync(request.Body, ct).ConfigureAwait(false);
-                UploadAccepted(context, repo, id, writer.Offset, 202);
+                var offset = await _blobs.AppendAsync(session, request.Body, start => CheckContentRange(context, start), ct).ConfigureAwait(false);
+                UploadAccepted(context, repo, id, offset, 202);
                 return;
             }
 
@@ -100,27 +85,21 @@ public sealed partial class DistributionApi
 
                 var digest = ParseDigest(digestText);
                 SetBodyLimit(context, null);
-                await using (var writer = await _content.OpenWriterAsync(IngestRef(id), ct).ConfigureAwait(false))
+                var body = request.ContentLength is > 0 || request.Headers.ContentRange.Count > 0 ? request.Body : null;
+                long size;
+                try
                 {
-                    if (request.ContentLength is > 0 || request.Headers.ContentRange.Count > 0)
-                    {
-                        CheckContentRange(context, writer.Offset);
-                        await writer.CopyFromAsync(request.Body, ct).ConfigureAwait(false);
-                    }
-
-                    try
-                    {
-                        await CommitAsync(writer, null, digest, ct).ConfigureAwait(false);
-                    }
-                    catch (RegistryApiException)
-                    {
-                        await _store.DeleteUploadAsync(id, CancellationToken.None).ConfigureAwait(false);
-                        throw;
-                    }
+                    size = await _blobs.CompleteAsync(session, body, start => CheckContentRange(context, start), digest, ct).ConfigureAwait(false);
+                }
+                catch (StrataException e) when (e.Kind == ErrorKind.DataLoss)
+                {
+                    // The bytes can never become that blob: the session is gone with them.
+                    await _meta.Uploads.DeleteUploadAsync(id, CancellationToken.None).ConfigureAwait(false);
+                    throw;
                 }
 
-                await LinkAsync(repo, digest, ct).ConfigureAwait(false);
-                await _store.DeleteUploadAsync(id, ct).ConfigureAwait(false);
+                await LinkAsync(repo, digest, size, ct).ConfigureAwait(false);
+                await _meta.Uploads.DeleteUploadAsync(id, ct).ConfigureAwait(false);
                 BlobCreated(context, repo, digest);
                 return;
             }
@@ -144,42 +123,14 @@ public sealed partial class DistributionApi
             || (context.Request.ContentLength is { } length && length != end - start + 1))
         {
             context.Response.Headers.Range = offset == 0 ? "0-0" : $"0-{offset - 1}";
-            throw new RegistryApiException(416, "BLOB_UPLOAD_INVALID", $"chunk range {header} does not continue the upload at {offset} bytes");
+            throw new RegistryApiException(416, DistributionErrorCodes.BlobUploadInvalid, $"chunk range {header} does not continue the upload at {offset} bytes");
         }
     }
 
-    private static async Task CommitAsync(IContentWriter writer, long? size, Digest digest, CancellationToken ct)
+    private async Task LinkAsync(string repo, Digest digest, long size, CancellationToken ct)
     {
-        try
-        {
-            await writer.CommitAsync(size, digest, ct).ConfigureAwait(false);
-        }
-        catch (StrataException e) when (e.Kind == ErrorKind.DataLoss)
-        {
-            throw e.Code == "SIZE_MISMATCH"
-                ? new RegistryApiException(400, "SIZE_INVALID", e.Message)
-                : RegistryApiException.DigestInvalid("provided digest did not match uploaded content", e.Message);
-        }
-    }
-
-    private async Task LinkAsync(string repo, Digest digest, CancellationToken ct)
-    {
-        // A blob the store already had keeps its old file: refresh its time so the crash-leftover
-        // sweep never mistakes it for an orphan before its row is written.
-        var path = _content.BlobPath(digest);
-        try
-        {
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-        }
-        catch (FileNotFoundException)
-        {
-        }
-
-        // Null only when a garbage collection removed an identical, long-unused blob at this very
-        // moment; the client is told the blob is unknown and uploads it again.
-        var info = await _content.InfoAsync(digest, ct).ConfigureAwait(false) ?? throw RegistryApiException.BlobUnknown(digest.ToString());
-        var quota = await _store.QuotaForAsync(repo, ct).ConfigureAwait(false);
-        await _store.LinkBlobAsync(repo, digest, info.Size, quota, ct).ConfigureAwait(false);
+        var quota = await _meta.Access.QuotaForAsync(repo, ct).ConfigureAwait(false);
+        await _meta.Blobs.LinkBlobAsync(repo, digest, size, quota, ct).ConfigureAwait(false);
     }
 
     private static void BlobCreated(HttpContext context, string repo, Digest digest)

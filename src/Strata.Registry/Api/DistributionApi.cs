@@ -6,33 +6,37 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Strata.Oci;
 using Strata.Registry.Auth;
+using Strata.Registry.Blobs;
 using Strata.Registry.Metadata;
 using Strata.Registry.Proxy;
-using Strata.Storage.Content;
 
 namespace Strata.Registry.Api;
 
 /// <summary>
 /// The OCI Distribution Spec 1.1 / Docker Registry HTTP API v2 under <c>/v2/</c>. One handler parses
 /// the path (repository names contain slashes), authorizes the action, and runs the endpoint; every
-/// failure becomes the spec's JSON error with its status code.
+/// failure becomes the spec's JSON error with its status code: storage raises domain errors
+/// (<see cref="RegistryErrors"/>) and <see cref="Map"/> turns them into HTTP.
 /// </summary>
 public sealed partial class DistributionApi
 {
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
-    private readonly RegistryStore _store;
-    private readonly LocalContentStore _content;
+    private readonly RegistryMetadata _meta;
+    private readonly IRegistryBlobStore _blobs;
     private readonly Authenticator _auth;
     private readonly IUpstreamRegistry? _upstream;
     private readonly ILogger _log;
+    private readonly TimeSpan? _redirect;
 
-    public DistributionApi(RegistryStore store, LocalContentStore content, Authenticator auth, IUpstreamRegistry? upstream, ILogger log)
+    /// <param name="redirect">Answer blob GETs with a 307 to a URL valid this long when the blob store has one (presigned S3).</param>
+    public DistributionApi(RegistryMetadata meta, IRegistryBlobStore blobs, Authenticator auth, IUpstreamRegistry? upstream, ILogger log, TimeSpan? redirect = null)
     {
-        _store = store;
-        _content = content;
+        _meta = meta;
+        _blobs = blobs;
         _auth = auth;
         _upstream = upstream;
         _log = log;
+        _redirect = redirect;
     }
 
     /// <summary>Handles a request whose path starts with <c>/v2</c>.</summary>
@@ -87,7 +91,7 @@ public sealed partial class DistributionApi
                     await ReferrersAsync(context, route.Repository!, route.Reference!, ct).ConfigureAwait(false);
                     break;
                 default:
-                    throw new RegistryApiException(404, "UNSUPPORTED", "unknown API endpoint", path);
+                    throw new RegistryApiException(404, DistributionErrorCodes.Unsupported, "unknown API endpoint", path);
             }
         }
         catch (RegistryApiException e)
@@ -104,7 +108,7 @@ public sealed partial class DistributionApi
         }
         catch (BadHttpRequestException e) when (!response.HasStarted)
         {
-            await WriteErrorAsync(context, new RegistryApiException(e.StatusCode, e.StatusCode == 413 ? "SIZE_INVALID" : "UNKNOWN", e.Message), route).ConfigureAwait(false);
+            await WriteErrorAsync(context, new RegistryApiException(e.StatusCode, e.StatusCode == 413 ? DistributionErrorCodes.SizeInvalid : DistributionErrorCodes.Unknown, e.Message), route).ConfigureAwait(false);
         }
         catch (IOException) when (ct.IsCancellationRequested || response.HasStarted)
         {
@@ -113,7 +117,7 @@ public sealed partial class DistributionApi
         catch (Exception e) when (!response.HasStarted)
         {
             LogUnexpected(_log, e, request.Method, path);
-            await WriteErrorAsync(context, new RegistryApiException(500, "UNKNOWN", "internal server error"), route).ConfigureAwait(false);
+            await WriteErrorAsync(context, new RegistryApiException(500, DistributionErrorCodes.Unknown, "internal server error"), route).ConfigureAwait(false);
         }
     }
 
@@ -121,7 +125,7 @@ public sealed partial class DistributionApi
     {
         if (principal is null && _auth.Policy.AuthEnabled)
         {
-            throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required");
+            throw new RegistryApiException(401, DistributionErrorCodes.Unauthorized, "authentication required");
         }
 
         context.Response.ContentType = "application/json";
@@ -147,7 +151,7 @@ public sealed partial class DistributionApi
             if (principal is null && _auth.Policy.AuthEnabled && !_auth.Policy.AnonymousPull)
             {
                 context.Items["strata.scope"] = "registry:catalog:*";
-                throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required");
+                throw new RegistryApiException(401, DistributionErrorCodes.Unauthorized, "authentication required");
             }
 
             return;
@@ -167,21 +171,33 @@ public sealed partial class DistributionApi
         context.Items["strata.scope"] = $"repository:{repository}:{wanted}";
         if (principal is null || principal.TokenAccess is not null)
         {
-            throw new RegistryApiException(401, "UNAUTHORIZED", "authentication required", $"{action} access to {repository}");
+            throw new RegistryApiException(401, DistributionErrorCodes.Unauthorized, "authentication required", $"{action} access to {repository}");
         }
 
         throw RegistryApiException.Denied($"requested access to the resource is denied: {action} on {repository}");
     }
 
-    private static RegistryApiException Map(StrataException e) => e.Kind switch
+    /// <summary>A storage domain error as the spec's status and code.</summary>
+    internal static RegistryApiException Map(StrataException e) => e.Code switch
     {
-        ErrorKind.NotFound => new RegistryApiException(404, "BLOB_UNKNOWN", e.Message),
-        ErrorKind.InvalidArgument => new RegistryApiException(400, "UNKNOWN", e.Message),
-        ErrorKind.DataLoss => RegistryApiException.DigestInvalid(e.Message),
-        ErrorKind.Unavailable when e.Code == "INGEST_LOCKED" => new RegistryApiException(409, "BLOB_UPLOAD_INVALID", "the upload is being written by another request"),
-        ErrorKind.Unavailable => new RegistryApiException(503, "UNAVAILABLE", e.Message),
-        ErrorKind.AlreadyExists or ErrorKind.Conflict => new RegistryApiException(409, "UNKNOWN", e.Message),
-        _ => new RegistryApiException(500, "UNKNOWN", e.Message),
+        RegistryErrors.BlobUnknown => new RegistryApiException(404, DistributionErrorCodes.BlobUnknown, "blob unknown to registry", e.Message),
+        RegistryErrors.ManifestUnknown => new RegistryApiException(404, DistributionErrorCodes.ManifestUnknown, "manifest unknown", e.Message),
+        RegistryErrors.ManifestInvalid => RegistryApiException.ManifestInvalid(e.Message),
+        RegistryErrors.ManifestBlobUnknown => new RegistryApiException(400, DistributionErrorCodes.ManifestBlobUnknown, e.Message),
+        RegistryErrors.QuotaExceeded => new RegistryApiException(413, DistributionErrorCodes.Denied, e.Message),
+        RegistryErrors.UploadUnknown => RegistryApiException.UploadUnknown(e.Message),
+        RegistryErrors.IngestLocked or RegistryErrors.UploadBusy => new RegistryApiException(409, DistributionErrorCodes.BlobUploadInvalid, "the upload is being written by another request"),
+        RegistryErrors.SizeMismatch => new RegistryApiException(400, DistributionErrorCodes.SizeInvalid, e.Message),
+        RegistryErrors.DigestMismatch => RegistryApiException.DigestInvalid("provided digest did not match uploaded content", e.Message),
+        _ => e.Kind switch
+        {
+            ErrorKind.NotFound => new RegistryApiException(404, DistributionErrorCodes.BlobUnknown, e.Message),
+            ErrorKind.InvalidArgument => new RegistryApiException(400, DistributionErrorCodes.Unknown, e.Message),
+            ErrorKind.DataLoss => RegistryApiException.DigestInvalid(e.Message),
+            ErrorKind.Unavailable => new RegistryApiException(503, DistributionErrorCodes.Unavailable, e.Message),
+            ErrorKind.AlreadyExists or ErrorKind.Conflict => new RegistryApiException(409, DistributionErrorCodes.Unknown, e.Message),
+            _ => new RegistryApiException(500, DistributionErrorCodes.Unknown, e.Message),
+        },
     };
 
     private async Task WriteErrorAsync(HttpContext context, RegistryApiException e, RegistryRoute route)
@@ -257,7 +273,7 @@ public sealed partial class DistributionApi
 
         return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 0
             ? Math.Min(v, 10_000)
-            : throw new RegistryApiException(400, "PAGINATION_NUMBER_INVALID", "invalid number of results requested", n);
+            : throw new RegistryApiException(400, DistributionErrorCodes.PaginationNumberInvalid, "invalid number of results requested", n);
     }
 
     private static void SetBodyLimit(HttpContext context, long? limit)

@@ -14,14 +14,14 @@ public sealed class RegistryApiException : Exception
         Detail = detail;
     }
 
-    public RegistryApiException() : this(500, "UNKNOWN", "unknown error") { }
+    public RegistryApiException() : this(500, DistributionErrorCodes.Unknown, "unknown error") { }
 
-    public RegistryApiException(string message) : this(500, "UNKNOWN", message) { }
+    public RegistryApiException(string message) : this(500, DistributionErrorCodes.Unknown, message) { }
 
     public RegistryApiException(string message, Exception innerException) : base(message, innerException)
     {
         Status = 500;
-        Code = "UNKNOWN";
+        Code = DistributionErrorCodes.Unknown;
     }
 
     public int Status { get; }
@@ -30,21 +30,21 @@ public sealed class RegistryApiException : Exception
 
     public string? Detail { get; }
 
-    public static RegistryApiException BlobUnknown(string digest) => new(404, "BLOB_UNKNOWN", "blob unknown to registry", digest);
+    public static RegistryApiException BlobUnknown(string digest) => new(404, DistributionErrorCodes.BlobUnknown, "blob unknown to registry", digest);
 
-    public static RegistryApiException ManifestUnknown(string reference) => new(404, "MANIFEST_UNKNOWN", "manifest unknown", reference);
+    public static RegistryApiException ManifestUnknown(string reference) => new(404, DistributionErrorCodes.ManifestUnknown, "manifest unknown", reference);
 
-    public static RegistryApiException NameUnknown(string name) => new(404, "NAME_UNKNOWN", "repository name not known to registry", name);
+    public static RegistryApiException NameUnknown(string name) => new(404, DistributionErrorCodes.NameUnknown, "repository name not known to registry", name);
 
-    public static RegistryApiException NameInvalid(string name) => new(400, "NAME_INVALID", "invalid repository name", name);
+    public static RegistryApiException NameInvalid(string name) => new(400, DistributionErrorCodes.NameInvalid, "invalid repository name", name);
 
-    public static RegistryApiException DigestInvalid(string message, string? detail = null) => new(400, "DIGEST_INVALID", message, detail);
+    public static RegistryApiException DigestInvalid(string message, string? detail = null) => new(400, DistributionErrorCodes.DigestInvalid, message, detail);
 
-    public static RegistryApiException ManifestInvalid(string message) => new(400, "MANIFEST_INVALID", message);
+    public static RegistryApiException ManifestInvalid(string message) => new(400, DistributionErrorCodes.ManifestInvalid, message);
 
-    public static RegistryApiException UploadUnknown(string id) => new(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", id);
+    public static RegistryApiException UploadUnknown(string id) => new(404, DistributionErrorCodes.BlobUploadUnknown, "blob upload unknown to registry", id);
 
-    public static RegistryApiException Unsupported(string message) => new(405, "UNSUPPORTED", message);
+    public static RegistryApiException Unsupported(string message) => new(405, DistributionErrorCodes.Unsupported, message);
 
-    public static RegistryApiException Denied(string message) => new(403, "DENIED", message);
+    public static RegistryApiException Denied(string message) => new(403, DistributionErrorCodes.Denied, message);
 }

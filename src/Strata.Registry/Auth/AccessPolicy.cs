@@ -13,11 +13,11 @@ namespace Strata.Registry.Auth;
 public sealed class AccessPolicy
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
-    private readonly RegistryStore _store;
+    private readonly RegistryMetadata _store;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private Snapshot _snapshot = new(new Dictionary<string, RegistryUser>(), [], DateTimeOffset.MinValue);
 
-    public AccessPolicy(RegistryStore store, bool anonymousPull)
+    public AccessPolicy(RegistryMetadata store, bool anonymousPull)
     {
         _store = store;
         AnonymousPull = anonymousPull;
@@ -43,8 +43,8 @@ public sealed class AccessPolicy
                 return;
             }
 
-            var users = await _store.ListUsersAsync(cancellationToken).ConfigureAwait(false);
-            var rules = await _store.ListRulesAsync(cancellationToken).ConfigureAwait(false);
+            var users = await _store.Access.ListUsersAsync(cancellationToken).ConfigureAwait(false);
+            var rules = await _store.Access.ListRulesAsync(cancellationToken).ConfigureAwait(false);
             _snapshot = new Snapshot(users.ToDictionary(u => u.Name, StringComparer.Ordinal), rules, _store.Time.GetUtcNow());
         }
         finally

@@ -126,5 +126,5 @@ public sealed class Authenticator
         return scope is null ? s : s + $",scope=\"{scope}\"";
     }
 
-    private static RegistryApiException Unauthorized(string message) => new(401, "UNAUTHORIZED", message);
+    private static RegistryApiException Unauthorized(string message) => new(401, DistributionErrorCodes.Unauthorized, message);
 }

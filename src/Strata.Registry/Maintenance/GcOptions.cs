@@ -19,4 +19,7 @@ public sealed record GcOptions
 
     /// <summary>Upload sessions idle longer than this are cancelled.</summary>
     public TimeSpan UploadTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Wait for a collection running elsewhere (another process or replica) instead of stopping with GC_RUNNING.</summary>
+    public bool WaitForOther { get; init; }
 }

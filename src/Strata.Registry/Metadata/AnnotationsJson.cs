@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Strata.Oci;
 
 namespace Strata.Registry.Metadata;
 
@@ -7,16 +8,14 @@ internal static class AnnotationsJson
 {
     public static IReadOnlyDictionary<string, string>? Parse(string json)
     {
-        using var doc = JsonDocument.Parse(json);
-        var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in doc.RootElement.EnumerateObject())
+        try
         {
-            if (p.Value.ValueKind == JsonValueKind.String)
-            {
-                d[p.Name] = p.Value.GetString()!;
-            }
+            var d = JsonSerializer.Deserialize(json, OciJsonContext.Default.DictionaryStringString);
+            return d is null || d.Count == 0 ? null : d;
         }
-
-        return d.Count == 0 ? null : d;
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

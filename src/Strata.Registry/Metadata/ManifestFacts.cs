@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Strata.Oci;
-using Strata.Registry.Api;
 
 namespace Strata.Registry.Metadata;
 
 /// <summary>
 /// What the registry needs to know about a pushed manifest, read from its raw bytes (which are
-/// stored as they came and never re-serialized): media type, referenced blobs and child manifests,
-/// subject, artifact type, platforms of an index, and the total size it pulls.
+/// stored as they came and never re-serialized) through the <see cref="ImageManifest"/> and
+/// <see cref="ImageIndex"/> models: media type, referenced blobs and child manifests, subject,
+/// artifact type, platforms of an index, and the total size it pulls.
 /// </summary>
 public sealed record ManifestFacts(
     string MediaType,
@@ -26,112 +26,49 @@ public sealed record ManifestFacts(
     /// <summary>Bytes referenced directly (config + layers); an index adds its children later.</summary>
     public long BlobBytes => Blobs.Sum(b => b.Size);
 
-    /// <summary>Parses and validates a manifest body; <paramref name="contentType"/> is the request's Content-Type.</summary>
-    public static ManifestFacts Parse(ReadOnlySpan<byte> body, string? contentType)
+    /// <summary>
+    /// Parses and validates a manifest body; <paramref name="contentType"/> is the request's
+    /// Content-Type. Invalid input raises MANIFEST_INVALID (InvalidArgument).
+    /// </summary>
+    public static ManifestFacts Parse(ReadOnlyMemory<byte> body, string? contentType)
     {
-        JsonDocument doc;
-        try
+        var header = NormalizeContentType(contentType);
+        var shape = header is not null && (MediaTypes.IsIndex(header) || MediaTypes.IsManifest(header))
+            ? header
+            : ManifestKind.Detect(body.Span);
+        if (MediaTypes.IsIndex(shape))
         {
-            doc = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            var index = ImageIndex.Parse(body);
+            var mediaType = Resolve(index.MediaType, header, shape, index.SchemaVersion);
+            CheckDescriptors(index.Manifests, "manifests[]");
+            var platforms = index.Manifests
+                .Where(d => d.Platform is not null)
+                .Select(d => PlatformText(d.Platform!))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            return new ManifestFacts(mediaType, [], index.Manifests, SubjectOf(index.Subject), index.ArtifactType, platforms, Annotations(index.Annotations));
         }
-        catch (JsonException e)
+
+        if (!MediaTypes.IsManifest(shape))
         {
-            throw RegistryApiException.ManifestInvalid($"manifest is not valid JSON: {e.Message}");
+            throw RegistryErrors.InvalidManifest($"unsupported manifest media type {shape}");
         }
 
-        using (doc)
+        var manifest = ImageManifest.Parse(body);
+        var type = Resolve(manifest.MediaType, header, shape, manifest.SchemaVersion);
+        if (MediaTypes.IsIndex(type))
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw RegistryApiException.ManifestInvalid("manifest is not a JSON object");
-            }
-
-            if (!root.TryGetProperty("schemaVersion", out var sv) || sv.ValueKind != JsonValueKind.Number || sv.GetInt32() != 2)
-            {
-                throw RegistryApiException.ManifestInvalid("only schemaVersion 2 manifests are accepted (schema 1 is deprecated)");
-            }
-
-            var bodyType = root.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString() : null;
-            var header = NormalizeContentType(contentType);
-            if (bodyType is not null && header is not null && header != bodyType)
-            {
-                throw RegistryApiException.ManifestInvalid($"Content-Type {header} does not match the manifest's mediaType {bodyType}");
-            }
-
-            var hasManifests = root.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array;
-            var hasLayers = root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array;
-            var mediaType = bodyType ?? header ?? (hasManifests ? MediaTypes.OciIndex : MediaTypes.OciManifest);
-            if (!MediaTypes.IsManifest(mediaType) && !MediaTypes.IsIndex(mediaType))
-            {
-                throw RegistryApiException.ManifestInvalid($"unsupported manifest media type {mediaType}");
-            }
-
-            var blobs = new List<Descriptor>();
-            var children = new List<Descriptor>();
-            var platforms = new List<string>();
-            string? artifactType = root.TryGetProperty("artifactType", out var at) && at.ValueKind == JsonValueKind.String ? at.GetString() : null;
-            if (MediaTypes.IsIndex(mediaType))
-            {
-                if (!hasManifests)
-                {
-                    throw RegistryApiException.ManifestInvalid("an index needs a manifests array");
-                }
-
-                foreach (var m in manifests.EnumerateArray())
-                {
-                    var d = ReadDescriptor(m, "manifests[]");
-                    children.Add(d);
-                    if (d.Platform is { } p)
-                    {
-                        var s = $"{p.Os}/{p.Architecture}" + (string.IsNullOrEmpty(p.Variant) ? string.Empty : "/" + p.Variant);
-                        if (!platforms.Contains(s))
-                        {
-                            platforms.Add(s);
-                        }
-                    }
-                }
-            }
-            else
-            {
-                if (!root.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
-                {
-                    throw RegistryApiException.ManifestInvalid("an image manifest needs a config descriptor");
-                }
-
-                var cfg = ReadDescriptor(config, "config");
-                blobs.Add(cfg);
-                // Referrers API: a manifest without artifactType is listed with its config's media type.
-                artifactType ??= cfg.MediaType;
-                if (hasLayers)
-                {
-                    foreach (var l in layers.EnumerateArray())
-                    {
-                        var d = ReadDescriptor(l, "layers[]");
-                        // Foreign / non-distributable layers with URLs are fetched from elsewhere.
-                        if (d.Urls is { Count: > 0 })
-                        {
-                            continue;
-                        }
-
-                        blobs.Add(d);
-                    }
-                }
-                else if (mediaType == MediaTypes.DockerManifest)
-                {
-                    throw RegistryApiException.ManifestInvalid("a Docker image manifest needs a layers array");
-                }
-            }
-
-            Digest? subject = null;
-            if (root.TryGetProperty("subject", out var sub) && sub.ValueKind == JsonValueKind.Object)
-            {
-                subject = ReadDescriptor(sub, "subject").Digest;
-            }
-
-            string? annotations = root.TryGetProperty("annotations", out var ann) && ann.ValueKind == JsonValueKind.Object ? ann.GetRawText() : null;
-            return new ManifestFacts(mediaType, blobs, children, subject, artifactType, platforms, annotations);
+            throw RegistryErrors.InvalidManifest("an index needs a manifests array");
         }
+
+        CheckDescriptors([manifest.Config], "config");
+        CheckDescriptors(manifest.Layers, "layers[]");
+
+        // Foreign / non-distributable layers with URLs are fetched from elsewhere.
+        List<Descriptor> blobs = [manifest.Config, .. manifest.Layers.Where(l => l.Urls is not { Count: > 0 })];
+
+        // Referrers API: a manifest without artifactType is listed with its config's media type.
+        return new ManifestFacts(type, blobs, [], SubjectOf(manifest.Subject), manifest.ArtifactType ?? manifest.Config.MediaType, [], Annotations(manifest.Annotations));
     }
 
     /// <summary>The media type part of a Content-Type header, or null when absent or generic.</summary>
@@ -147,48 +84,46 @@ public sealed record ManifestFacts(
         return t is "application/json" or "application/octet-stream" or "" ? null : t;
     }
 
-    private static Descriptor ReadDescriptor(JsonElement e, string where)
+    /// <summary><c>os/arch[/variant]</c>, the form tag lists and the UI show.</summary>
+    public static string PlatformText(Platform p) =>
+        $"{p.Os}/{p.Architecture}" + (string.IsNullOrEmpty(p.Variant) ? string.Empty : "/" + p.Variant);
+
+    private static string Resolve(string? bodyType, string? header, string shape, int schemaVersion)
     {
-        if (e.ValueKind != JsonValueKind.Object)
+        if (schemaVersion != 2)
         {
-            throw RegistryApiException.ManifestInvalid($"{where} is not a descriptor object");
+            throw RegistryErrors.InvalidManifest("only schemaVersion 2 manifests are accepted (schema 1 is deprecated)");
         }
 
-        var mediaType = e.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString()! : null;
-        if (string.IsNullOrEmpty(mediaType))
+        if (bodyType is not null && header is not null && header != bodyType)
         {
-            throw RegistryApiException.ManifestInvalid($"{where} has no mediaType");
+            throw RegistryErrors.InvalidManifest($"Content-Type {header} does not match the manifest's mediaType {bodyType}");
         }
 
-        if (!e.TryGetProperty("digest", out var dg) || dg.ValueKind != JsonValueKind.String || !Digest.TryParse(dg.GetString(), out var digest, out var error))
-        {
-            throw RegistryApiException.ManifestInvalid($"{where} has an invalid digest");
-        }
-
-        _ = error;
-        if (!e.TryGetProperty("size", out var sz) || sz.ValueKind != JsonValueKind.Number || !sz.TryGetInt64(out var size) || size < 0)
-        {
-            throw RegistryApiException.ManifestInvalid($"{where} has an invalid size");
-        }
-
-        List<string>? urls = null;
-        if (e.TryGetProperty("urls", out var u) && u.ValueKind == JsonValueKind.Array)
-        {
-            urls = [.. u.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)];
-        }
-
-        Platform? platform = null;
-        if (e.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
-        {
-            platform = new Platform
-            {
-                Os = p.TryGetProperty("os", out var os) && os.ValueKind == JsonValueKind.String ? os.GetString()! : "unknown",
-                Architecture = p.TryGetProperty("architecture", out var ar) && ar.ValueKind == JsonValueKind.String ? ar.GetString()! : "unknown",
-                Variant = p.TryGetProperty("variant", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null,
-            };
-        }
-
-        var artifactType = e.TryGetProperty("artifactType", out var at) && at.ValueKind == JsonValueKind.String ? at.GetString() : null;
-        return new Descriptor { MediaType = mediaType, Digest = digest, Size = size, Urls = urls, Platform = platform, ArtifactType = artifactType };
+        var mediaType = bodyType ?? header ?? shape;
+        return MediaTypes.IsManifest(mediaType) || MediaTypes.IsIndex(mediaType)
+            ? mediaType
+            : throw RegistryErrors.InvalidManifest($"unsupported manifest media type {mediaType}");
     }
+
+    private static void CheckDescriptors(IEnumerable<Descriptor> descriptors, string where)
+    {
+        foreach (var d in descriptors)
+        {
+            if (d is null || string.IsNullOrEmpty(d.MediaType))
+            {
+                throw RegistryErrors.InvalidManifest($"{where} has no mediaType");
+            }
+
+            if (d.Size < 0)
+            {
+                throw RegistryErrors.InvalidManifest($"{where} has an invalid size");
+            }
+        }
+    }
+
+    private static Digest? SubjectOf(Descriptor? subject) => subject?.Digest;
+
+    private static string? Annotations(IReadOnlyDictionary<string, string>? annotations) =>
+        annotations is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(annotations, StringComparer.Ordinal), OciJsonContext.Default.DictionaryStringString);
 }

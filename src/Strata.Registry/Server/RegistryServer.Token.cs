@@ -34,7 +34,7 @@ public sealed partial class RegistryServer
             var grant = form["grant_type"].ToString();
             if (grant != "password")
             {
-                await TokenErrorAsync(ctx, 400, "UNSUPPORTED", $"unsupported grant_type {grant}").ConfigureAwait(false);
+                await TokenErrorAsync(ctx, 400, DistributionErrorCodes.Unsupported, $"unsupported grant_type {grant}").ConfigureAwait(false);
                 return;
             }
 
@@ -58,7 +58,7 @@ public sealed partial class RegistryServer
                 }
                 catch (RegistryApiException e)
                 {
-                    await TokenErrorAsync(ctx, 401, "UNAUTHORIZED", e.Message).ConfigureAwait(false);
+                    await TokenErrorAsync(ctx, 401, DistributionErrorCodes.Unauthorized, e.Message).ConfigureAwait(false);
                     return;
                 }
             }
@@ -69,7 +69,7 @@ public sealed partial class RegistryServer
             principal = Auth.Verify(user, password ?? string.Empty);
             if (principal is null)
             {
-                await TokenErrorAsync(ctx, 401, "UNAUTHORIZED", "invalid username or password").ConfigureAwait(false);
+                await TokenErrorAsync(ctx, 401, DistributionErrorCodes.Unauthorized, "invalid username or password").ConfigureAwait(false);
                 return;
             }
         }

@@ -14,11 +14,11 @@ using Microsoft.Extensions.Logging;
 using Strata.Oci;
 using Strata.Registry.Api;
 using Strata.Registry.Auth;
+using Strata.Registry.Blobs;
 using Strata.Registry.Maintenance;
 using Strata.Registry.Metadata;
 using Strata.Registry.Operations;
 using Strata.Registry.Ui;
-using Strata.Storage.Content;
 
 namespace Strata.Registry.Server;
 
@@ -33,21 +33,21 @@ public sealed partial class RegistryServer : IAsyncDisposable
     private Task? _gcLoop;
     private AccessLog? _accessLog;
 
-    private RegistryServer(WebApplication app, RegistryServerOptions options, RegistryStore store, LocalContentStore content, Authenticator auth, RegistryMetrics metrics)
+    private RegistryServer(WebApplication app, RegistryServerOptions options, RegistryMetadata metadata, IRegistryBlobStore blobs, Authenticator auth, RegistryMetrics metrics)
     {
         _app = app;
         Options = options;
-        Store = store;
-        Content = content;
+        Metadata = metadata;
+        Blobs = blobs;
         Auth = auth;
         Metrics = metrics;
     }
 
     public RegistryServerOptions Options { get; }
 
-    public RegistryStore Store { get; }
+    public RegistryMetadata Metadata { get; }
 
-    public LocalContentStore Content { get; }
+    public IRegistryBlobStore Blobs { get; }
 
     public Authenticator Auth { get; }
 
@@ -89,12 +89,11 @@ public sealed partial class RegistryServer : IAsyncDisposable
         }
 
         Directory.CreateDirectory(options.Root);
-        var store = await RegistryStore.OpenAsync(Path.Combine(options.Root, "registry.db"), null, cancellationToken).ConfigureAwait(false);
-        var content = new LocalContentStore(Path.Combine(options.Root, "content"));
+        var (store, content) = await RegistryBackends.OpenAsync(options.Metadata, options.BlobStore, options.S3, options.Root, cancellationToken).ConfigureAwait(false);
         var policy = new AccessPolicy(store, options.AnonymousPull);
         await policy.RefreshAsync(cancellationToken, force: true).ConfigureAwait(false);
         var tokens = options.AuthMode == "token"
-            ? TokenService.LoadOrCreate(Path.Combine(options.Root, "token-key.pem"), "strata-registry", options.TokenLifetime)
+            ? TokenService.LoadOrCreate(options.TokenKey ?? Path.Combine(options.Root, "token-key.pem"), "strata-registry", options.TokenLifetime)
             : null;
         var auth = new Authenticator(policy, tokens);
         var metrics = new RegistryMetrics();
@@ -133,7 +132,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Registry");
         var server = new RegistryServer(app, options, store, content, auth, metrics);
-        var api = new DistributionApi(store, content, auth, options.Upstream, log);
+        var api = new DistributionApi(store, content, auth, options.Upstream, log, options.Redirect);
         var accessLog = options.AccessLog is { } accessLogOutput ? new AccessLog(accessLogOutput) : null;
         server._accessLog = accessLog;
         app.Use(async (ctx, next) =>
@@ -210,19 +209,25 @@ public sealed partial class RegistryServer : IAsyncDisposable
         }
 
         Auth.Tokens?.Dispose();
+        await Blobs.DisposeAsync().ConfigureAwait(false);
+        await Metadata.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
     private async Task GcLoopAsync(TimeSpan every, ILogger log)
     {
         using var timer = new PeriodicTimer(every);
-        var gc = new GarbageCollector(Store, Content);
+        var gc = new GarbageCollector(Metadata, Blobs);
         while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
         {
             try
             {
                 var report = await gc.RunAsync(Options.Gc, _stopping.Token).ConfigureAwait(false);
                 LogGc(log, report.BlobsDeleted.Count, report.BytesFreed, report.ManifestsDeleted.Count, report.TagsDeleted.Count);
+            }
+            catch (StrataException e) when (e.Code == GarbageCollector.Running)
+            {
+                // Another replica (or `strata registry gc`) is collecting: its sweep covers this one.
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -235,15 +240,13 @@ public sealed partial class RegistryServer : IAsyncDisposable
     {
         try
         {
-            _ = await Store.StatsAsync(ctx.RequestAborted).ConfigureAwait(false);
-            if (!Directory.Exists(Content.Root))
-            {
-                throw new IOException("content directory missing");
-            }
-
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await Metadata.CheckAsync(timeout.Token).ConfigureAwait(false);
+            await Blobs.CheckAsync(timeout.Token).ConfigureAwait(false);
             await ctx.Response.WriteAsync("ready\n", ctx.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is StrataException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested && e is StrataException or IOException or System.Data.Common.DbException or OperationCanceledException or TimeoutException)
         {
             ctx.Response.StatusCode = 503;
             await ctx.Response.WriteAsync($"not ready: {e.Message}\n", ctx.RequestAborted).ConfigureAwait(false);
@@ -252,7 +255,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
 
     private async Task MetricsAsync(HttpContext ctx)
     {
-        var (blobs, bytes, repos, uploads) = await Store.StatsAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var (blobs, bytes, repos, uploads) = await Metadata.Gc.StatsAsync(ctx.RequestAborted).ConfigureAwait(false);
         ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await ctx.Response.WriteAsync(Metrics.Render(blobs, bytes, repos, uploads), ctx.RequestAborted).ConfigureAwait(false);
     }

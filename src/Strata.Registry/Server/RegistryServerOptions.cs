@@ -9,6 +9,21 @@ public sealed record RegistryServerOptions
     /// <summary>Data directory: <c>registry.db</c>, <c>content/</c> (blobs and upload ingests), keys.</summary>
     public required string Root { get; init; }
 
+    /// <summary>Metadata store: null (<c>ROOT/registry.db</c>), <c>sqlite:PATH</c> or <c>postgres://...</c>.</summary>
+    public string? Metadata { get; init; }
+
+    /// <summary>Blob store: null (<c>ROOT/content</c>), <c>fs:DIR</c> or <c>s3://BUCKET[/prefix]</c>.</summary>
+    public string? BlobStore { get; init; }
+
+    /// <summary>Endpoint, region, credentials and addressing of an S3 blob store (flags, config file, then AWS_* variables).</summary>
+    public Blobs.S3Settings S3 { get; init; } = new();
+
+    /// <summary>Answer blob GETs with a 307 to a presigned URL valid this long (S3 only; null serves the bytes).</summary>
+    public TimeSpan? Redirect { get; init; }
+
+    /// <summary>The token signing key (PEM); replicas share one. Default <c>ROOT/token-key.pem</c>, created when missing.</summary>
+    public string? TokenKey { get; init; }
+
     /// <summary>Listen address, <c>HOST:PORT</c> (port 0 picks a free one).</summary>
     public string Address { get; init; } = "127.0.0.1:5000";
 

@@ -3,19 +3,19 @@ using Strata.Registry.Auth;
 using Strata.Registry.Maintenance;
 using Strata.Registry.Metadata;
 using Strata.Registry.Ui;
-using Strata.Storage.Content;
+using Strata.Registry.Blobs;
 
 namespace Strata.Registry.Server;
 
 /// <summary>The UI's admin page over the registry's database, access policy and garbage collector.</summary>
 public sealed class RegistryUiAdmin : IRegistryUiAdmin
 {
-    private readonly RegistryStore _store;
-    private readonly LocalContentStore _content;
+    private readonly RegistryMetadata _store;
+    private readonly IRegistryBlobStore _content;
     private readonly AccessPolicy _policy;
     private readonly GcOptions _gc;
 
-    public RegistryUiAdmin(RegistryStore store, LocalContentStore content, AccessPolicy policy, GcOptions gc)
+    public RegistryUiAdmin(RegistryMetadata store, IRegistryBlobStore content, AccessPolicy policy, GcOptions gc)
     {
         _store = store;
         _content = content;
@@ -30,7 +30,7 @@ public sealed class RegistryUiAdmin : IRegistryUiAdmin
     }
 
     public async Task<IReadOnlyList<UiUserInfo>> ListUsersAsync(CancellationToken cancellationToken) =>
-        [.. (await _store.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(u => new UiUserInfo(u.Name, u.Admin, u.Groups, u.Created))];
+        [.. (await _store.Access.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(u => new UiUserInfo(u.Name, u.Admin, u.Groups, u.Created))];
 
     public async Task AddUserAsync(string name, string password, bool admin, IReadOnlyList<string> groups, CancellationToken cancellationToken)
     {
@@ -40,21 +40,21 @@ public sealed class RegistryUiAdmin : IRegistryUiAdmin
             Passwords.CheckUserName(g);
         }
 
-        await _store.SaveUserAsync(name, Passwords.Hash(password), admin, groups, replace: false, cancellationToken).ConfigureAwait(false);
+        await _store.Access.SaveUserAsync(name, Passwords.Hash(password), admin, groups, replace: false, cancellationToken).ConfigureAwait(false);
         await _policy.RefreshAsync(cancellationToken, force: true).ConfigureAwait(false);
     }
 
     public async Task SetPasswordAsync(string name, string password, CancellationToken cancellationToken)
     {
-        var user = await _store.GetUserAsync(name, cancellationToken).ConfigureAwait(false)
+        var user = await _store.Access.GetUserAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw StrataException.NotFound("USER_UNKNOWN", $"no such user: {name}");
-        await _store.SaveUserAsync(name, Passwords.Hash(password), user.Admin, user.Groups, replace: true, cancellationToken).ConfigureAwait(false);
+        await _store.Access.SaveUserAsync(name, Passwords.Hash(password), user.Admin, user.Groups, replace: true, cancellationToken).ConfigureAwait(false);
         await _policy.RefreshAsync(cancellationToken, force: true).ConfigureAwait(false);
     }
 
     public async Task RemoveUserAsync(string name, CancellationToken cancellationToken)
     {
-        if (!await _store.RemoveUserAsync(name, cancellationToken).ConfigureAwait(false))
+        if (!await _store.Access.RemoveUserAsync(name, cancellationToken).ConfigureAwait(false))
         {
             throw StrataException.NotFound("USER_UNKNOWN", $"no such user: {name}");
         }
@@ -63,7 +63,7 @@ public sealed class RegistryUiAdmin : IRegistryUiAdmin
     }
 
     public async Task<IReadOnlyList<UiRule>> ListRulesAsync(CancellationToken cancellationToken) =>
-        [.. (await _store.ListRulesAsync(cancellationToken).ConfigureAwait(false)).Select(r => new UiRule(r.Subject, r.Pattern, r.Actions))];
+        [.. (await _store.Access.ListRulesAsync(cancellationToken).ConfigureAwait(false)).Select(r => new UiRule(r.Subject, r.Pattern, r.Actions))];
 
     public async Task GrantAsync(string subject, string pattern, IReadOnlyList<string> actions, CancellationToken cancellationToken)
     {
@@ -75,13 +75,13 @@ public sealed class RegistryUiAdmin : IRegistryUiAdmin
             throw StrataException.Invalid("ACTION_INVALID", "choose at least one of pull, push, delete");
         }
 
-        await _store.GrantAsync(subject, pattern, list, cancellationToken).ConfigureAwait(false);
+        await _store.Access.GrantAsync(subject, pattern, list, cancellationToken).ConfigureAwait(false);
         await _policy.RefreshAsync(cancellationToken, force: true).ConfigureAwait(false);
     }
 
     public async Task RevokeAsync(string subject, string pattern, CancellationToken cancellationToken)
     {
-        if (!await _store.RevokeAsync(subject, pattern, [], cancellationToken).ConfigureAwait(false))
+        if (!await _store.Access.RevokeAsync(subject, pattern, [], cancellationToken).ConfigureAwait(false))
         {
             throw StrataException.NotFound("RULE_UNKNOWN", $"no rule for {subject} on {pattern}");
         }
@@ -98,12 +98,12 @@ public sealed class RegistryUiAdmin : IRegistryUiAdmin
 
     public async Task<IReadOnlyList<UiUsage>> UsageAsync(string? repository, CancellationToken cancellationToken)
     {
-        var names = repository is null ? await _store.SearchRepositoriesAsync(null, cancellationToken).ConfigureAwait(false) : [repository];
+        var names = repository is null ? await _store.Catalog.SearchRepositoriesAsync(null, cancellationToken).ConfigureAwait(false) : [repository];
         var list = new List<UiUsage>(names.Count);
         foreach (var name in names)
         {
-            list.Add(new UiUsage(name, await _store.RepositoryUsageAsync(name, cancellationToken).ConfigureAwait(false),
-                await _store.QuotaForAsync(name, cancellationToken).ConfigureAwait(false)));
+            list.Add(new UiUsage(name, await _store.Blobs.RepositoryUsageAsync(name, cancellationToken).ConfigureAwait(false),
+                await _store.Access.QuotaForAsync(name, cancellationToken).ConfigureAwait(false)));
         }
 
         return list;

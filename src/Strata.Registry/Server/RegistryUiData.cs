@@ -2,18 +2,18 @@ using Strata.Oci;
 using Strata.Registry.Auth;
 using Strata.Registry.Metadata;
 using Strata.Registry.Ui;
-using Strata.Storage.Content;
+using Strata.Registry.Blobs;
 
 namespace Strata.Registry.Server;
 
 /// <summary>The web UI's view of the registry: the same database, content store and access rules as the API.</summary>
 public sealed class RegistryUiData : IRegistryUiData
 {
-    private readonly RegistryStore _store;
-    private readonly LocalContentStore _content;
+    private readonly RegistryMetadata _store;
+    private readonly IRegistryBlobStore _content;
     private readonly Authenticator _auth;
 
-    public RegistryUiData(RegistryStore store, LocalContentStore content, Authenticator auth)
+    public RegistryUiData(RegistryMetadata store, IRegistryBlobStore content, Authenticator auth)
     {
         _store = store;
         _content = content;
@@ -40,40 +40,43 @@ public sealed class RegistryUiData : IRegistryUiData
     {
         await _auth.Policy.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var principal = ToPrincipal(user);
-        var names = (await _store.SearchRepositoriesAsync(filter, cancellationToken).ConfigureAwait(false))
+        var names = (await _store.Catalog.SearchRepositoriesAsync(filter, cancellationToken).ConfigureAwait(false))
             .Where(n => _auth.Policy.IsAllowed(principal, n, RegistryAction.Pull)).ToList();
         var page = names.Skip(Math.Max(0, offset)).Take(Math.Max(0, limit)).ToList();
-        var infos = await _store.RepositoryInfosAsync(page, cancellationToken).ConfigureAwait(false);
+        var infos = await _store.Catalog.RepositoryInfosAsync(page, cancellationToken).ConfigureAwait(false);
         return new UiRepositoryPage([.. infos.Select(i => new UiRepository(i.Name, i.TagCount, i.Size, i.LastPush))], names.Count);
     }
 
     public async Task<IReadOnlyList<UiTag>> ListTagsAsync(string repository, CancellationToken cancellationToken) =>
-        [.. (await _store.TagInfosAsync(repository, cancellationToken).ConfigureAwait(false))
+        [.. (await _store.Catalog.TagInfosAsync(repository, cancellationToken).ConfigureAwait(false))
             .Select(t => new UiTag(t.Name, t.Digest, t.MediaType, t.TotalSize, t.Pushed, t.Platforms.Count == 0 ? null : t.Platforms))];
 
     public async Task<UiManifest?> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
     {
-        var m = await _store.GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
+        var m = await _store.Manifests.GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
         if (m is null)
         {
             return null;
         }
 
-        var bytes = await File.ReadAllBytesAsync(_content.BlobPath(m.Digest), cancellationToken).ConfigureAwait(false);
+        await using var stream = await _content.OpenReadAsync(m.Digest, 0, m.Size, cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.ToArray();
         return new UiManifest(m.Digest.ToString(), m.MediaType, bytes);
     }
 
     public async Task<Stream?> OpenBlobAsync(Digest digest, CancellationToken cancellationToken) =>
-        await _content.InfoAsync(digest, cancellationToken).ConfigureAwait(false) is null
+        await _content.SizeAsync(digest, cancellationToken).ConfigureAwait(false) is null
             ? null
-            : await _content.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
+            : await _content.OpenReadAsync(digest, 0, null, cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<Descriptor>> ListReferrersAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        _store.ListReferrersAsync(repository, digest, null, cancellationToken);
+        _store.Manifests.ListReferrersAsync(repository, digest, null, cancellationToken);
 
     public async Task DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken)
     {
-        if (!await _store.DeleteTagAsync(repository, tag, cancellationToken).ConfigureAwait(false))
+        if (!await _store.Manifests.DeleteTagAsync(repository, tag, cancellationToken).ConfigureAwait(false))
         {
             throw StrataException.NotFound("TAG_UNKNOWN", $"tag {repository}:{tag} not found");
         }
@@ -81,9 +84,9 @@ public sealed class RegistryUiData : IRegistryUiData
 
     public async Task DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
-        if (!await _store.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        if (!await _store.Manifests.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false))
         {
-            throw StrataException.NotFound("MANIFEST_UNKNOWN", $"manifest {repository}@{digest} not found");
+            throw RegistryErrors.ManifestNotFound($"{repository}@{digest}");
         }
     }
 

@@ -86,6 +86,23 @@ public static class BundleWriter
             w.WriteString("apparmorProfile", profile);
         }
 
+        if (spec.Ulimits.Count > 0)
+        {
+            w.WriteStartArray("rlimits");
+            foreach (var u in spec.Ulimits)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", u.RlimitType);
+
+                // -1 (unlimited) is RLIM_INFINITY, all bits set.
+                w.WriteNumber("hard", u.Hard == -1 ? ulong.MaxValue : (ulong)u.Hard);
+                w.WriteNumber("soft", u.Soft == -1 ? ulong.MaxValue : (ulong)u.Soft);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
     }
 
@@ -99,7 +116,8 @@ public static class BundleWriter
         SpecJson.Mount(w, "/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
         if (!user.Contains("/dev/shm"))
         {
-            SpecJson.Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]);
+            var shm = spec.ShmSize > 0 ? "size=" + spec.ShmSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : "size=65536k";
+            SpecJson.Mount(w, "/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", shm]);
         }
 
         SpecJson.Mount(w, "/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]);
@@ -148,6 +166,17 @@ public static class BundleWriter
 
         w.WriteEndArray();
         WriteResources(w, spec.Resources);
+        if (spec.Sysctls.Count > 0)
+        {
+            w.WriteStartObject("sysctl");
+            foreach (var (k, v) in spec.Sysctls.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(k, v);
+            }
+
+            w.WriteEndObject();
+        }
+
         if (Seccomp(spec, caps) is { } seccomp)
         {
             SeccompProfiles.Write(w, seccomp);

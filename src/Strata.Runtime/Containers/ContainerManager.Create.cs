@@ -154,12 +154,47 @@ public sealed partial class ContainerManager
             Labels = labels,
             StopSignal = o.StopSignal ?? cfg.StopSignal ?? "SIGTERM",
             StopTimeout = o.StopTimeout,
+            Healthcheck = MergeHealthcheck(o.Healthcheck, cfg.Healthcheck),
+            Init = o.Init,
+            Ulimits = o.Ulimits,
+            ShmSize = o.ShmSize,
+            Sysctls = SysctlPolicy.Check(o.Sysctls, o.Network),
             Runtime = runtime,
             Publish = [.. o.Publish.Select(PortMapping.Parse)],
         };
     }
 
-    /// <summary>The container's init layer (<see cref="InitLayer"/>) with its volume, bind and tmpfs targets.</summary>
-    private void CreateInitLayer(ContainerRecord c) =>
-        InitLayer.Populate(Path.Combine(ContainerDir(c.Id), "init"), c.Spec.Mounts.Select(m => (m.Destination, m.Type == "bind" && File.Exists(m.Source))));
+    /// <summary>moby's merge of a container's health check with the image's: every unset field comes from the image.</summary>
+    private static HealthConfig? MergeHealthcheck(HealthConfig? user, HealthConfig? image)
+    {
+        if (user is null || image is null)
+        {
+            return user ?? image;
+        }
+
+        return user with
+        {
+            Test = user.Test is { Count: > 0 } ? user.Test : image.Test,
+            Interval = user.Interval is > 0 ? user.Interval : image.Interval,
+            Timeout = user.Timeout is > 0 ? user.Timeout : image.Timeout,
+            StartPeriod = user.StartPeriod is > 0 ? user.StartPeriod : image.StartPeriod,
+            StartInterval = user.StartInterval is > 0 ? user.StartInterval : image.StartInterval,
+            Retries = user.Retries is > 0 ? user.Retries : image.Retries,
+        };
+    }
+
+    /// <summary>
+    /// The container's init layer (<see cref="InitLayer"/>) with its volume, bind and tmpfs targets, and the init
+    /// binary's mount point with <c>--init</c>.
+    /// </summary>
+    private void CreateInitLayer(ContainerRecord c)
+    {
+        var targets = c.Spec.Mounts.Select(m => (m.Destination, m.Type == "bind" && File.Exists(m.Source)));
+        if (c.Spec.Init)
+        {
+            targets = targets.Append((Bundles.InitBinary.MountPoint, true));
+        }
+
+        InitLayer.Populate(Path.Combine(ContainerDir(c.Id), "init"), targets);
+    }
 }

@@ -217,7 +217,7 @@ public sealed partial class ContainerManager
             var network = await Networks.AttachAsync(c, cancellationToken).ConfigureAwait(false);
             foreach (var w in network?.Warnings ?? [])
             {
-                await Console.Error.WriteLineAsync("notice: " + w).ConfigureAwait(false);
+                Events.Notice(w);
             }
 
             return network;
@@ -299,7 +299,21 @@ public sealed partial class ContainerManager
         }
 
         Events.Step("start: container running");
-        await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        var health = pid > 0
+            ? await Health.HealthMonitor.StartAsync(Store, c, Path.Combine(dir, "health.pid"), (cmd, pf) => Health.HealthProbe.StartInfo(RuntimeFor(c.Spec), c, RootfsDir(c.Id), cmd, pf), CancellationToken.None).ConfigureAwait(false)
+            : null;
+        try
+        {
+            await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (health is not null)
+            {
+                await health.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         await Task.WhenAll(pumps).ConfigureAwait(false);
         log?.Flush();
         Events.Step("start: runtime exited");
@@ -442,6 +456,12 @@ public sealed partial class ContainerManager
         }
 
         var process = ProcessResolver.Resolve(c.Spec, rootfs, terminal);
+        if (c.Spec.Init)
+        {
+            process = InitBinary.Wrap(process);
+            userMounts.Add(new BundleMount(InitBinary.MountPoint, "bind", InitBinary.Find(), ["bind", "rprivate", "ro"]));
+        }
+
         var config = BundleWriter.Write(new BundleRequest
         {
             Container = c,

@@ -79,6 +79,17 @@ public sealed record ContainerOptions
 
     public int? StopTimeout { get; init; }
 
+    /// <summary><c>--health-*</c> (missing fields come from the image's <c>HEALTHCHECK</c>); <c>Test = ["NONE"]</c> for <c>--no-healthcheck</c>.</summary>
+    public Strata.Oci.HealthConfig? Healthcheck { get; init; }
+
+    public bool Init { get; init; }
+
+    public IReadOnlyList<Ulimit> Ulimits { get; init; } = [];
+
+    public long ShmSize { get; init; }
+
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
     /// <summary><c>-p [IP:]HOST:CONTAINER[/PROTO]</c> values.</summary>
     public IReadOnlyList<string> Publish { get; init; } = [];
 }

@@ -81,6 +81,21 @@ public sealed record ContainerSpec
     /// <summary>Seconds <c>stop</c> waits before SIGKILL; null: 10.</summary>
     public int? StopTimeout { get; init; }
 
+    /// <summary>The effective health check (image <c>HEALTHCHECK</c> merged with <c>--health-*</c>); null or <c>NONE</c>: none.</summary>
+    public Strata.Oci.HealthConfig? Healthcheck { get; init; }
+
+    /// <summary><c>--init</c>: a minimal init (tini) runs as PID 1, reaps zombies and forwards signals to the command.</summary>
+    public bool Init { get; init; }
+
+    /// <summary><c>--ulimit</c>: process rlimits.</summary>
+    public IReadOnlyList<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary><c>--shm-size</c> in bytes; 0: docker's 64 MiB.</summary>
+    public long ShmSize { get; init; }
+
+    /// <summary><c>--sysctl</c>: namespaced kernel parameters.</summary>
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
     /// <summary><c>-p</c> mappings (forwarded by the monitor from the host address into the container's network namespace).</summary>
     public IReadOnlyList<PortMapping> Publish { get; init; } = [];
 

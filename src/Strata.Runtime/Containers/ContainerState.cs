@@ -29,6 +29,9 @@ public sealed record ContainerState
     /// <summary>Address on the Strata bridge while running (empty: no bridge, or loopback only).</summary>
     public string IpAddress { get; init; } = string.Empty;
 
+    /// <summary>Health check results while it has one (docker's <c>State.Health</c>); null without a health check.</summary>
+    public Health.HealthState? Health { get; init; }
+
     /// <summary>Its interfaces and addresses on each network while running (eth0 first).</summary>
     public IReadOnlyList<Network.NetworkEndpoint> Endpoints { get; init; } = [];
 

@@ -35,10 +35,16 @@ public sealed class OciRuntime
     }
 
     /// <summary>A foreground <c>exec</c> of a new process in a running container.</summary>
-    public ProcessStartInfo ExecStartInfo(string id, IReadOnlyList<string> args, bool tty, IEnumerable<string> env, string? cwd, string? user)
+    public ProcessStartInfo ExecStartInfo(string id, IReadOnlyList<string> args, bool tty, IEnumerable<string> env, string? cwd, string? user, string? pidFile = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var a = new List<string> { "exec" };
+        if (pidFile is not null)
+        {
+            a.Add("--pid-file");
+            a.Add(pidFile);
+        }
+
         if (tty)
         {
             a.Add("--tty");

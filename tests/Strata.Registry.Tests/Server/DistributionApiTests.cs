@@ -3,20 +3,35 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Strata.Oci;
+using Strata.Registry.Tests.Backends;
 
 namespace Strata.Registry.Tests.Server;
 
 /// <summary>
 /// The OCI Distribution Spec 1.1 workflows (pull, push, content discovery, content management)
-/// against the real server over HTTP, with the spec's status codes, headers and error codes.
+/// against the real server over HTTP, with the spec's status codes, headers and error codes, on
+/// each combination of metadata store (SQLite, PostgreSQL) and blob store (directory, S3): the
+/// subclasses below.
 /// </summary>
-public sealed class DistributionApiTests : IAsyncLifetime
+public abstract class DistributionApiTests : IAsyncLifetime
 {
+    private readonly BackendPeers _peers;
+    private readonly RegistryBackend _backend;
     private RegistryTestHost _host = null!;
+
+    protected DistributionApiTests(BackendPeers peers, RegistryBackend backend)
+    {
+        _peers = peers;
+        _backend = backend;
+    }
 
     private HttpClient Http => _host.Http;
 
-    public async Task InitializeAsync() => _host = await RegistryTestHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        var options = await _peers.ConfigureAsync(new Strata.Registry.Server.RegistryServerOptions { Root = "unused" }, _backend);
+        _host = await RegistryTestHost.StartAsync(o => o with { Metadata = options.Metadata, BlobStore = options.BlobStore, S3 = options.S3 });
+    }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -297,7 +312,7 @@ public sealed class DistributionApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
         using var get = await Http.GetAsync("/v2/idx/manifests/multi");
         Assert.Equal(MediaTypes.OciIndex, get.Content.Headers.ContentType!.MediaType);
-        var tags = await _host.Server.Store.TagInfosAsync("idx", CancellationToken.None);
+        var tags = await _host.Server.Metadata.Catalog.TagInfosAsync("idx", CancellationToken.None);
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], tags.Single(t => t.Name == "multi").Platforms);
 
         using var orphan = await _host.PutManifestAsync("other", "multi", index, MediaTypes.OciIndex);
@@ -438,3 +453,4 @@ public sealed class DistributionApiTests : IAsyncLifetime
         return await Http.SendAsync(request);
     }
 }
+

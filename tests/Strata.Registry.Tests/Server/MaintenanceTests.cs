@@ -16,21 +16,21 @@ public sealed class MaintenanceTests
         var (_, gone, goneLayer) = await host.PushImageAsync("gc/b", "v1");
         var stray = await host.PushBlobAsync("gc/c", RegistryTestHost.RandomBytes(333));
         Assert.Equal(HttpStatusCode.Accepted, (await host.Http.DeleteAsync($"/v2/gc/b/manifests/{gone}")).StatusCode);
-        var gc = new GarbageCollector(host.Server.Store, host.Server.Content);
+        var gc = new GarbageCollector(host.Server.Metadata, host.Server.Blobs);
 
         var young = await gc.RunAsync(new GcOptions { Grace = TimeSpan.FromHours(1) }, CancellationToken.None);
         Assert.Empty(young.BlobsDeleted);
 
         var dry = await gc.RunAsync(new GcOptions { Grace = TimeSpan.Zero, DryRun = true }, CancellationToken.None);
         Assert.Contains(stray.ToString(), dry.BlobsDeleted);
-        Assert.True(File.Exists(host.Server.Content.BlobPath(stray)));
+        Assert.NotNull(await host.Server.Blobs.SizeAsync(stray, CancellationToken.None));
 
         var report = await gc.RunAsync(new GcOptions { Grace = TimeSpan.Zero }, CancellationToken.None);
         Assert.Contains(stray.ToString(), report.BlobsDeleted);
         Assert.Contains(goneLayer.ToString(), report.BlobsDeleted);
         Assert.Contains(gone.ToString(), report.BlobsDeleted);
         Assert.DoesNotContain(keptLayer.ToString(), report.BlobsDeleted);
-        Assert.False(File.Exists(host.Server.Content.BlobPath(goneLayer)));
+        Assert.Null(await host.Server.Blobs.SizeAsync(goneLayer, CancellationToken.None));
         Assert.True(report.BytesFreed > 333);
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/v2/gc/a/manifests/{kept}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/v2/gc/a/blobs/{keptLayer}")).StatusCode);
@@ -44,7 +44,7 @@ public sealed class MaintenanceTests
         var (_, first, shared) = await host.PushImageAsync("s/one", "v1", layer: layer);
         await host.PushImageAsync("s/two", "v1", layer: layer);
         await host.Http.DeleteAsync($"/v2/s/one/manifests/{first}");
-        await new GarbageCollector(host.Server.Store, host.Server.Content).RunAsync(new GcOptions { Grace = TimeSpan.Zero }, CancellationToken.None);
+        await new GarbageCollector(host.Server.Metadata, host.Server.Blobs).RunAsync(new GcOptions { Grace = TimeSpan.Zero }, CancellationToken.None);
         Assert.Equal(layer, await host.Http.GetByteArrayAsync($"/v2/s/two/blobs/{shared}"));
     }
 
@@ -65,7 +65,7 @@ public sealed class MaintenanceTests
         }
 
         await host.Http.DeleteAsync("/v2/idx/manifests/amd");
-        var report = await new GarbageCollector(host.Server.Store, host.Server.Content)
+        var report = await new GarbageCollector(host.Server.Metadata, host.Server.Blobs)
             .RunAsync(new GcOptions { KeepTags = 2, UntaggedOlderThan = TimeSpan.Zero, Grace = TimeSpan.Zero }, CancellationToken.None);
         Assert.Equal(["ret:1"], report.TagsDeleted);
         Assert.Single(report.ManifestsDeleted, m => m.StartsWith("ret@", StringComparison.Ordinal));
@@ -78,7 +78,7 @@ public sealed class MaintenanceTests
     public async Task Gc_runs_online_while_pushes_continue_and_never_breaks_an_accepted_image()
     {
         await using var host = await RegistryTestHost.StartAsync();
-        var gc = new GarbageCollector(host.Server.Store, host.Server.Content);
+        var gc = new GarbageCollector(host.Server.Metadata, host.Server.Blobs);
         var accepted = new ConcurrentBag<(string Repo, Digest Manifest, Digest Layer)>();
         var rejected = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
@@ -140,12 +140,12 @@ public sealed class MaintenanceTests
         // Every image still tagged after the last sweep is whole.
         foreach (var (repo, manifest, layer) in accepted)
         {
-            var tags = await host.Server.Store.TagInfosAsync(repo, CancellationToken.None);
+            var tags = await host.Server.Metadata.Catalog.TagInfosAsync(repo, CancellationToken.None);
             if (tags.Any(t => t.Digest == manifest.ToString()))
             {
                 Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/v2/{repo}/manifests/{manifest}")).StatusCode);
                 Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/v2/{repo}/blobs/{layer}")).StatusCode);
-                Assert.True(File.Exists(host.Server.Content.BlobPath(layer)));
+                Assert.NotNull(await host.Server.Blobs.SizeAsync(layer, CancellationToken.None));
             }
         }
     }
@@ -154,7 +154,7 @@ public sealed class MaintenanceTests
     public async Task Quota_refuses_uploads_beyond_the_limit_with_413()
     {
         await using var host = await RegistryTestHost.StartAsync();
-        await host.Server.Store.SetQuotaAsync("small/**", 1500, CancellationToken.None);
+        await host.Server.Metadata.Access.SetQuotaAsync("small/**", 1500, CancellationToken.None);
         await host.PushBlobAsync("small/x", RegistryTestHost.RandomBytes(1000));
         var data = RegistryTestHost.RandomBytes(1000);
         using var r = await host.Http.PostAsync($"/v2/small/x/blobs/uploads/?digest={Digest.Compute(data)}", new ByteArrayContent(data));

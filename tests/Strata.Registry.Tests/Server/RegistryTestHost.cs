@@ -43,13 +43,13 @@ internal sealed class RegistryTestHost : IAsyncDisposable
 
     public async Task AddUserAsync(string name, string password, bool admin = false, params string[] groups)
     {
-        await Server.Store.SaveUserAsync(name, Auth.Passwords.Hash(password), admin, groups, replace: true, CancellationToken.None);
+        await Server.Metadata.Access.SaveUserAsync(name, Auth.Passwords.Hash(password), admin, groups, replace: true, CancellationToken.None);
         await Server.Auth.Policy.RefreshAsync(CancellationToken.None, force: true);
     }
 
     public async Task GrantAsync(string subject, string pattern, params string[] actions)
     {
-        await Server.Store.GrantAsync(subject, pattern, actions, CancellationToken.None);
+        await Server.Metadata.Access.GrantAsync(subject, pattern, actions, CancellationToken.None);
         await Server.Auth.Policy.RefreshAsync(CancellationToken.None, force: true);
     }
 

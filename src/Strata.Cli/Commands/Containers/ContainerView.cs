@@ -11,7 +11,12 @@ public static class ContainerView
 {
     public static string Status(ContainerRecord c, DateTimeOffset now) => c.State.Status switch
     {
-        ContainerStatus.Running => "Up " + Humanize.Duration(now - (c.State.StartedAt ?? now)),
+        ContainerStatus.Running => "Up " + Humanize.Duration(now - (c.State.StartedAt ?? now)) + c.State.Health?.Status switch
+        {
+            null => string.Empty,
+            Runtime.Health.HealthStatus.Starting => " (health: starting)",
+            var h => " (" + h + ")",
+        },
         ContainerStatus.Paused => "Up " + Humanize.Duration(now - (c.State.StartedAt ?? now)) + " (Paused)",
         ContainerStatus.Restarting => string.Create(CultureInfo.InvariantCulture, $"Restarting ({c.State.ExitCode}) {Humanize.Duration(now - (c.State.FinishedAt ?? now))} ago"),
         ContainerStatus.Exited => string.Create(CultureInfo.InvariantCulture, $"Exited ({c.State.ExitCode}) {Humanize.Duration(now - (c.State.FinishedAt ?? now))} ago"),
@@ -72,6 +77,18 @@ public static class ContainerView
                 ["Error"] = s.Error,
                 ["StartedAt"] = s.StartedAt is { } st ? Time(st) : "0001-01-01T00:00:00Z",
                 ["FinishedAt"] = s.FinishedAt is { } f ? Time(f) : "0001-01-01T00:00:00Z",
+                ["Health"] = s.Health is { } h ? new JsonObject
+                {
+                    ["Status"] = h.Status,
+                    ["FailingStreak"] = h.FailingStreak,
+                    ["Log"] = new JsonArray([.. h.Log.Select(l => (JsonNode)new JsonObject
+                    {
+                        ["Start"] = Time(l.Start),
+                        ["End"] = Time(l.End),
+                        ["ExitCode"] = l.ExitCode,
+                        ["Output"] = l.Output,
+                    })]),
+                } : null,
             },
             ["Image"] = c.Spec.ImageId,
             ["ResolvConfPath"] = Path.Combine(dir, "resolv.conf"),
@@ -105,6 +122,10 @@ public static class ContainerView
                 ["CpuShares"] = c.Spec.Resources.CpuShares,
                 ["PidsLimit"] = c.Spec.Resources.PidsLimit,
                 ["Runtime"] = c.Spec.Runtime,
+                ["Init"] = c.Spec.Init ? true : null,
+                ["ShmSize"] = c.Spec.ShmSize > 0 ? c.Spec.ShmSize : 64 * 1024 * 1024,
+                ["Sysctls"] = c.Spec.Sysctls.Count == 0 ? null : new JsonObject([.. c.Spec.Sysctls.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
+                ["Ulimits"] = c.Spec.Ulimits.Count == 0 ? null : new JsonArray([.. c.Spec.Ulimits.Select(u => (JsonNode)new JsonObject { ["Name"] = u.Name, ["Hard"] = u.Hard, ["Soft"] = u.Soft })]),
             },
             ["NetworkSettings"] = NetworkSettings(c),
             ["GraphDriver"] = new JsonObject
@@ -138,6 +159,8 @@ public static class ContainerView
                 ["Entrypoint"] = c.Spec.Entrypoint.Count == 0 ? null : Array(c.Spec.Entrypoint),
                 ["Labels"] = new JsonObject([.. c.Spec.Labels.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
                 ["StopSignal"] = c.Spec.StopSignal,
+                ["StopTimeout"] = c.Spec.StopTimeout,
+                ["Healthcheck"] = c.Spec.Healthcheck is { } hc ? System.Text.Json.JsonSerializer.SerializeToNode(hc, Strata.Oci.OciJsonContext.Default.HealthConfig) : null,
             },
         };
     }

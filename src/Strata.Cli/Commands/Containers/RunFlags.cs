@@ -85,6 +85,28 @@ public sealed class RunFlags
 
     public Option<int?> StopTimeout { get; } = new("--stop-timeout") { Description = "Timeout (in seconds) to stop a container" };
 
+    public Option<string?> HealthCmd { get; } = new("--health-cmd") { Description = "Command to run to check health" };
+
+    public Option<string?> HealthInterval { get; } = new("--health-interval") { Description = "Time between running the check (ms|s|m|h) (default 0s)" };
+
+    public Option<string?> HealthTimeout { get; } = new("--health-timeout") { Description = "Maximum time to allow one check to run (ms|s|m|h) (default 0s)" };
+
+    public Option<int?> HealthRetries { get; } = new("--health-retries") { Description = "Consecutive failures needed to report unhealthy" };
+
+    public Option<string?> HealthStartPeriod { get; } = new("--health-start-period") { Description = "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)" };
+
+    public Option<string?> HealthStartInterval { get; } = new("--health-start-interval") { Description = "Time between running the check during the start period (ms|s|m|h) (default 0s)" };
+
+    public Option<bool> NoHealthcheck { get; } = new("--no-healthcheck") { Description = "Disable any container-specified HEALTHCHECK" };
+
+    public Option<bool> Init { get; } = new("--init") { Description = "Run an init inside the container that forwards signals and reaps processes" };
+
+    public Option<string[]> Ulimit { get; } = new("--ulimit") { Description = "Ulimit options (NAME=SOFT[:HARD])" };
+
+    public Option<string?> ShmSize { get; } = new("--shm-size") { Description = "Size of /dev/shm (e.g. 128m)" };
+
+    public Option<string[]> Sysctl { get; } = new("--sysctl") { Description = "Sysctl options (NAME=VALUE)" };
+
     public Option<string?> Platform { get; } = new("--platform") { Description = "Set platform if the image is pulled (os/arch[/variant])" };
 
     public Option<string> Pull { get; } = new("--pull") { Description = "Pull image before running (missing, always, never)", DefaultValueFactory = _ => "missing" };
@@ -97,6 +119,7 @@ public sealed class RunFlags
         {
             Name, Interactive, Tty, Env, EnvFile, Entrypoint, Workdir, User, Hostname, Network, NetworkAlias, Ip, MacAddress, AddHost, Dns, DnsSearch, DnsOption, Link, Volume, Mount, Tmpfs, Publish, Memory, MemorySwap,
             Cpus, CpuShares, PidsLimit, Restart, Rm, Privileged, ReadOnly, CapAdd, CapDrop, SecurityOpt, Label, StopSignal, StopTimeout, Platform, Pull,
+            HealthCmd, HealthInterval, HealthTimeout, HealthRetries, HealthStartPeriod, HealthStartInterval, NoHealthcheck, Init, Ulimit, ShmSize, Sysctl,
         })
         {
             cmd.Options.Add(o);
@@ -171,7 +194,65 @@ public sealed class RunFlags
             Labels = labels,
             StopSignal = parse.GetValue(StopSignal) is { } sig ? ContainerManager.NormalizeSignal(sig) : null,
             StopTimeout = parse.GetValue(StopTimeout),
+            Healthcheck = HealthcheckFrom(parse),
+            Init = parse.GetValue(Init),
+            Ulimits = [.. (parse.GetValue(Ulimit) ?? []).Select(Runtime.Containers.Ulimit.Parse)],
+            ShmSize = parse.GetValue(ShmSize) is { } shm ? Strata.Oci.Units.ParseSize(shm, "--shm-size") : 0,
+            Sysctls = (parse.GetValue(Sysctl) ?? []).Select(SysctlPolicy.Parse).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>docker's <c>--health-*</c> handling: only what is given; the daemon fills the rest from the image.</summary>
+    private HealthConfig? HealthcheckFrom(ParseResult parse)
+    {
+        var cmd = parse.GetValue(HealthCmd);
+        var retries = parse.GetValue(HealthRetries);
+        var durations = new[] { ("--health-interval", parse.GetValue(HealthInterval)), ("--health-timeout", parse.GetValue(HealthTimeout)), ("--health-start-period", parse.GetValue(HealthStartPeriod)), ("--health-start-interval", parse.GetValue(HealthStartInterval)) }
+            .Select(d => d.Item2 is null ? (long?)null : Nanoseconds(d.Item1, d.Item2)).ToArray();
+        var any = cmd is not null || retries is not null || durations.Any(d => d is not null);
+        if (parse.GetValue(NoHealthcheck))
+        {
+            return any
+                ? throw StrataException.Invalid("HEALTHCHECK_CONFLICT", "--no-healthcheck conflicts with --health-* options")
+                : new HealthConfig { Test = ["NONE"] };
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        if (retries < 0)
+        {
+            throw StrataException.Invalid("HEALTHCHECK_INVALID", "--health-retries cannot be negative");
+        }
+
+        return new HealthConfig
+        {
+            Test = cmd is null ? null : ["CMD-SHELL", cmd],
+            Interval = durations[0],
+            Timeout = durations[1],
+            StartPeriod = durations[2],
+            StartInterval = durations[3],
+            Retries = retries,
+        };
+    }
+
+    private static long Nanoseconds(string flag, string value)
+    {
+        TimeSpan d;
+        try
+        {
+            d = Strata.Oci.GoDuration.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw StrataException.Invalid("DURATION_INVALID", $"invalid argument \"{value}\" for \"{flag}\" flag: {e.Message}");
+        }
+
+        return d < TimeSpan.Zero
+            ? throw StrataException.Invalid("DURATION_INVALID", $"{flag} cannot be negative")
+            : Strata.Oci.GoDuration.ToNanoseconds(d);
     }
 
     /// <summary><c>-e NAME</c> without a value takes it from the environment, as docker does.</summary>

@@ -30,7 +30,8 @@ public static class AccessCommands
             AccessSubject.Check(s);
             AccessSubject.CheckPattern(p);
             var list = RegistryAction.ParseList(parse.GetValue(actions)!);
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             await store.GrantAsync(s, p, list, ct);
             Console.WriteLine($"Granted {string.Join(',', list)} on {p} to {s}");
             return 0;
@@ -50,7 +51,8 @@ public static class AccessCommands
             var p = parse.GetValue(pattern)!;
             var a = parse.GetValue(actions);
             var list = a is null ? [] : RegistryAction.ParseList(a);
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             if (!await store.RevokeAsync(s, p, list, ct))
             {
                 throw StrataException.NotFound("RULE_UNKNOWN", $"no rule for {s} on {p}");
@@ -68,7 +70,8 @@ public static class AccessCommands
         cmd.Aliases.Add("list");
         cmd.SetAction(async (parse, ct) =>
         {
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var table = new Table("SUBJECT", "PATTERN", "ACTIONS");
             foreach (var r in await store.ListRulesAsync(ct))
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Strata.Cli.Output;
 using Strata.Registry.Maintenance;
-using Strata.Storage.Content;
 using Strata.Oci;
 
 namespace Strata.Cli.Commands.Registry;
@@ -16,7 +15,8 @@ public static class GcCommand
         var keepTags = new Option<int?>("--keep-tags") { Description = "Retention: keep only the newest N tags per repository" };
         var untagged = new Option<string?>("--untagged-older-than") { Description = "Retention: delete untagged manifests older than this (e.g. 7d)" };
         var uploadTtl = new Option<string>("--upload-ttl") { Description = "Cancel upload sessions older than this", DefaultValueFactory = _ => "24h" };
-        var cmd = new Command("gc", "Remove unreferenced blobs, apply retention rules, cancel stale uploads") { dryRun, grace, keepTags, untagged, uploadTtl };
+        var wait = new Option<bool>("--wait") { Description = "Wait for a collection running elsewhere (another process or replica) instead of exiting" };
+        var cmd = new Command("gc", "Remove unreferenced blobs, apply retention rules, cancel stale uploads") { dryRun, grace, keepTags, untagged, uploadTtl, wait };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = new GcOptions
@@ -26,11 +26,12 @@ public static class GcCommand
                 KeepTags = parse.GetValue(keepTags) is { } k && k < 0 ? throw Strata.Oci.StrataException.Invalid("KEEP_TAGS", "--keep-tags must be 0 or more") : parse.GetValue(keepTags),
                 UntaggedOlderThan = parse.GetValue(untagged) is { } u ? Units.ParseDuration(u, "--untagged-older-than") : null,
                 UploadTtl = Units.ParseDuration(parse.GetValue(uploadTtl)!, "--upload-ttl"),
+                WaitForOther = parse.GetValue(wait),
             };
-            var dir = dataDir.Resolve(parse, globals);
-            var store = await RegistryAdmin.OpenAsync(dir, ct);
-            var content = new LocalContentStore(Path.Combine(dir, "content"));
-            var report = await new GarbageCollector(store, content).RunAsync(options, ct);
+            var (metadata, blobs) = await dataDir.OpenBackendsAsync(parse, globals, ct);
+            await using var metadataScope = metadata;
+            await using var blobsScope = blobs;
+            var report = await new GarbageCollector(metadata, blobs).RunAsync(options, ct);
             var verb = report.DryRun ? "would delete" : "deleted";
             foreach (var t in report.TagsDeleted)
             {

@@ -23,7 +23,8 @@ public static class QuotaCommands
             }
 
             var bytes = Units.ParseSize(parse.GetValue(size)!, "quota");
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             await store.SetQuotaAsync(p, bytes, ct);
             Console.WriteLine($"Quota for {p}: {Units.FormatSize(bytes)}");
             return 0;
@@ -32,7 +33,8 @@ public static class QuotaCommands
         var rm = new Command("rm", "Remove a quota") { rmPattern };
         rm.SetAction(async (parse, ct) =>
         {
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var p = parse.GetValue(rmPattern)!;
             if (!(await store.ListQuotasAsync(ct)).Any(q => q.Pattern == p))
             {
@@ -46,10 +48,11 @@ public static class QuotaCommands
         var ls = new Command("ls", "List quotas and the repositories they cover with their usage");
         ls.SetAction(async (parse, ct) =>
         {
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var quotas = await store.ListQuotasAsync(ct);
             var table = new Table("REPOSITORY", "PATTERN", "USED", "LIMIT");
-            foreach (var repo in await store.SearchRepositoriesAsync(null, ct))
+            foreach (var repo in await metadata.Catalog.SearchRepositoriesAsync(null, ct))
             {
                 var limit = await store.QuotaForAsync(repo, ct);
                 if (limit is null)
@@ -58,7 +61,7 @@ public static class QuotaCommands
                 }
 
                 var q = quotas.First(x => RepositoryPattern.Matches(x.Pattern, repo) && x.Bytes == limit);
-                table.Add(repo, q.Pattern, Units.FormatSize(await store.RepositoryUsageAsync(repo, ct)), Units.FormatSize(limit.Value));
+                table.Add(repo, q.Pattern, Units.FormatSize(await metadata.Blobs.RepositoryUsageAsync(repo, ct)), Units.FormatSize(limit.Value));
             }
 
             foreach (var q in quotas)

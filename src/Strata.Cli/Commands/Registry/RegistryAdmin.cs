@@ -1,16 +1,8 @@
-using Strata.Registry.Metadata;
-
 namespace Strata.Cli.Commands.Registry;
 
-/// <summary>Opens the registry database for the admin commands (safe while the server runs: SQLite WAL).</summary>
+/// <summary>What the registry admin commands share.</summary>
 internal static class RegistryAdmin
 {
-    public static Task<RegistryStore> OpenAsync(string dataDir, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(dataDir);
-        return RegistryStore.OpenAsync(Path.Combine(dataDir, "registry.db"), null, cancellationToken);
-    }
-
     public static async Task<string> ReadPasswordAsync(string? password, bool stdin, CancellationToken cancellationToken)
     {
         if (stdin && password is not null)

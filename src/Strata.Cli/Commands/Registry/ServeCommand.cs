@@ -31,17 +31,19 @@ public static class ServeCommand
         var upstreamPassword = new Option<string?>("--proxy-password") { Description = "Password for the upstream (or STRATA_PROXY_PASSWORD)" };
         var noAccessLog = new Option<bool?>("--no-access-log") { Description = "Do not write the JSON access log to stdout" };
         var noUi = new Option<bool?>("--no-ui") { Description = "Do not serve the web UI" };
+        var redirect = new Option<bool?>("--redirect") { Description = "Answer blob GETs with a 307 to a presigned URL (S3 blob store)" };
+        var tokenKey = new Option<string?>("--token-key") { Description = "Token signing key (PEM) shared by replicas (default <data-dir>/token-key.pem)" };
         var registry = new Distribution.RegistryOptions();
         var cmd = new Command("serve", "Serve the registry (OCI Distribution Spec 1.1, Docker Registry HTTP API v2, web UI at /ui/)")
         {
             config, addr, tlsCert, tlsKey, insecure, anonymous, auth, gcInterval, gcGrace, keepTags, untagged,
-            upstream, upstreamUser, upstreamPassword, noAccessLog, noUi,
+            upstream, upstreamUser, upstreamPassword, noAccessLog, noUi, redirect, tokenKey,
         };
         registry.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(config) is { } path ? ReadConfig(path) : new Dictionary<string, JsonElement>();
-            string? S(Option<string?> o, string key) => parse.GetValue(o) ?? (file.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null);
+            string? S(Option<string?>? o, string key) => (o is null ? null : parse.GetValue(o)) ?? (file.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null);
             bool B(Option<bool?> o, string key) => parse.GetValue(o) ?? (file.TryGetValue(key, out var v) && v.ValueKind is JsonValueKind.True);
             int? I(Option<int?> o, string key) => parse.GetValue(o) ?? (file.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null);
 
@@ -69,6 +71,11 @@ public static class ServeCommand
             var options = new RegistryServerOptions
             {
                 Root = Path.GetFullPath(dir),
+                Metadata = parse.GetValue(dataDir.Metadata) ?? S(null, "metadata"),
+                BlobStore = parse.GetValue(dataDir.BlobStore) ?? S(null, "blob-store"),
+                S3 = dataDir.S3(parse, k => S(null, k), k => file.TryGetValue(k, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null),
+                Redirect = B(redirect, "redirect") ? TimeSpan.FromMinutes(20) : null,
+                TokenKey = S(tokenKey, "token-key"),
                 Address = S(addr, "addr") ?? "127.0.0.1:5000",
                 TlsCertificate = S(tlsCert, "tls-cert"),
                 TlsKey = S(tlsKey, "tls-key"),
@@ -94,7 +101,7 @@ public static class ServeCommand
                 stop.Cancel();
             });
             await using var server = await RegistryServer.StartAsync(options, null, ct);
-            await Console.Error.WriteLineAsync($"Strata registry listening on {server.Address.GetLeftPart(UriPartial.Authority)} (data {options.Root}, auth {options.AuthMode}{(upstreamAdapter is null ? string.Empty : ", pull-through cache")})");
+            await Console.Error.WriteLineAsync($"Strata registry listening on {server.Address.GetLeftPart(UriPartial.Authority)} (metadata {server.Metadata.Location}, blobs {server.Blobs.Location}, auth {options.AuthMode}{(upstreamAdapter is null ? string.Empty : ", pull-through cache")})");
             await server.WaitForShutdownAsync(stop.Token);
             await Console.Error.WriteLineAsync("Strata registry stopping");
             upstreamAdapter?.Dispose();

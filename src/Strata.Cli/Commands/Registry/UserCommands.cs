@@ -32,7 +32,8 @@ public static class UserCommands
             var user = parse.GetValue(name)!;
             Passwords.CheckUserName(user);
             var pass = await RegistryAdmin.ReadPasswordAsync(parse.GetValue(password), parse.GetValue(stdin), ct);
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var groupList = (parse.GetValue(groups) ?? []).SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             foreach (var g in groupList)
             {
@@ -55,7 +56,8 @@ public static class UserCommands
         cmd.SetAction(async (parse, ct) =>
         {
             var user = parse.GetValue(name)!;
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var existing = await store.GetUserAsync(user, ct) ?? throw StrataException.NotFound("USER_UNKNOWN", $"no such user: {user}");
             var pass = await RegistryAdmin.ReadPasswordAsync(parse.GetValue(password), parse.GetValue(stdin), ct);
             await store.SaveUserAsync(user, Passwords.Hash(pass), existing.Admin, existing.Groups, replace: true, ct);
@@ -71,7 +73,8 @@ public static class UserCommands
         var cmd = new Command("rm", "Remove users (and their access rules)") { names };
         cmd.SetAction(async (parse, ct) =>
         {
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var failed = false;
             foreach (var n in parse.GetValue(names)!)
             {
@@ -97,7 +100,8 @@ public static class UserCommands
         cmd.Aliases.Add("list");
         cmd.SetAction(async (parse, ct) =>
         {
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             var table = new Table("NAME", "ADMIN", "GROUPS", "CREATED");
             foreach (var u in await store.ListUsersAsync(ct))
             {
@@ -145,7 +149,8 @@ public static class UserCommands
                 entries.Add((user, hash));
             }
 
-            var store = await RegistryAdmin.OpenAsync(dataDir.Resolve(parse, globals), ct);
+            await using var metadata = await dataDir.OpenMetadataAsync(parse, globals, ct);
+            var store = metadata.Access;
             foreach (var (user, hash) in entries)
             {
                 var existing = await store.GetUserAsync(user, ct);
