@@ -86,7 +86,7 @@ public sealed class PeerBuildTests(BuildStore store) : IClassFixture<BuildStore>
     [Fact]
     public async Task Buildah_and_strata_give_the_same_tree_for_run_mounts()
     {
-        const string mounts = """
+        const string template = """
             FROM busybox AS build
             RUN mkdir /out && echo artifact > /out/a.txt
             FROM busybox
@@ -96,6 +96,10 @@ public sealed class PeerBuildTests(BuildStore store) : IClassFixture<BuildStore>
             RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /secret-size
             COPY --from=build /out/a.txt /copied.txt
             """;
+
+        // buildah keeps cache mounts host-wide (not in its storage root): a fresh id per run, so an earlier run's
+        // entries are never seen.
+        var mounts = template.Replace("type=cache,", "type=cache,id=peer-" + Guid.NewGuid().ToString("N")[..12] + ",", StringComparison.Ordinal);
         var ctx = store.Context(mounts);
         var secret = Path.Combine(store.Work, "tok-" + Guid.NewGuid().ToString("N")[..8]);
         await File.WriteAllTextAsync(secret, "0123456789");
